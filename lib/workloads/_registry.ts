@@ -1,0 +1,21 @@
+import { Construct } from 'constructs';
+import { ParamSchema } from '../params';
+import { CpuWorkload } from './cpu';
+import { MemoryWorkload } from './memory';
+import { Workload, WorkloadProps } from './_workload';
+
+/** A workload construct class as the CLI and the app use it: name, params and constructor. */
+export interface WorkloadClass {
+  readonly workloadName: string;
+  readonly params: ParamSchema<any>;
+  new (scope: Construct, id: string, props?: WorkloadProps & { params?: Record<string, unknown> }): Workload;
+}
+
+/** Built-in workloads by name. */
+export const BUILTIN_WORKLOADS: Readonly<Record<string, WorkloadClass>> = {
+  cpu: CpuWorkload,
+  memory: MemoryWorkload,
+};
+
+/** Workloads synthesized when the configuration selects none (chaos workloads are never default). */
+export const DEFAULT_WORKLOADS: readonly string[] = ['cpu', 'memory'];

@@ -1,0 +1,3 @@
+export * from './_registry';
+export * from './cpu';
+export * from './memory';
