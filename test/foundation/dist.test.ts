@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseManifests, validateObjects } from '../support/validators';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function readDir(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+describe('committed dist/', () => {
+  let fresh: Record<string, string>;
+  beforeAll(() => {
+    // WHEN the cdk8s app runs exactly as `npx cdk8s synth` runs it (cdk8s.yaml `app`), into a scratch dir
+    const out = mkdtempSync(join(tmpdir(), 'virtwork-dist-'));
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'apps/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, CDK8S_OUTDIR: out },
+        stdio: 'pipe',
+      });
+      fresh = readDir(out);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('is up to date with the code (run `npm run synth` and commit dist/ when this fails)', () => {
+    expect(readDir(join(ROOT, 'dist'))).toEqual(fresh);
+  });
+
+  it('passes every validator', () => {
+    const objects = Object.values(fresh).flatMap(parseManifests);
+    expect(objects.filter((o) => o.kind === 'VirtualMachine').length).toBeGreaterThanOrEqual(2);
+    expect(validateObjects(objects)).toEqual([]);
+  });
+});
