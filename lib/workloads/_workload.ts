@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CloudConfig, CloudUser, WriteFile, renderCloudConfig } from '../cloud-init';
 import { vmName } from '../names';
-import { checkInt } from '../quantity';
+import { checkInt, checkQuantity } from '../quantity';
 import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../virtual-machine';
 
 /** Props every workload accepts. */
@@ -39,6 +39,11 @@ export interface WorkloadProps {
   readonly namespace?: string;
   /** SSH access to the guests; without it no user is created (the image's default user stays). */
   readonly ssh?: CloudUser;
+  /**
+   * Size of the data disk of storage-backed workloads (disk, database, chaos-disk), a quantity.
+   * @default '10Gi'
+   */
+  readonly dataDiskSize?: string;
 }
 
 /** A systemd unit installed as `/etc/systemd/system/<name>` and enabled with `--now`. */
@@ -80,6 +85,8 @@ export abstract class Workload extends Construct {
   public readonly namespace: string;
   /** Run id label value. */
   public readonly runId: string;
+  /** Size of the data disk of storage-backed workloads. */
+  public readonly dataDiskSize: string;
   /** Every VM of the workload, in role then index order. */
   public readonly vms: VirtualMachine[] = [];
   private readonly common: WorkloadProps;
@@ -91,6 +98,7 @@ export abstract class Workload extends Construct {
     this.vmCount = checkInt(`${workloadName}: vmCount`, props.vmCount ?? 1, 1, 1000);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE;
     this.runId = props.runId ?? DEFAULT_RUN_ID;
+    this.dataDiskSize = checkQuantity(`${workloadName}: dataDiskSize`, props.dataDiskSize ?? '10Gi');
   }
 
   /** Adds `count` VMs (default: vmCount) that run `spec`. */
