@@ -200,3 +200,51 @@ export function list(o: Common<readonly string[]> & { readonly item: RegExp; rea
     },
   };
 }
+
+/**
+ * A `;`-separated list of `key=value` entries (the value may contain `=`), or a YAML mapping; every key must
+ * match `key` and every value `value`, keys are unique.
+ */
+export function dict(
+  o: Common<Readonly<Record<string, string>>> & { readonly key: RegExp; readonly value: RegExp; readonly allowed: string },
+): ParamDef<Readonly<Record<string, string>>> {
+  return {
+    type: 'dict',
+    description: o.description,
+    default: o.default,
+    allowed: o.allowed,
+    parse: (raw) => {
+      let entries: [string, unknown][];
+      if (typeof raw === 'string') {
+        entries = raw.split(';').map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, undefined]));
+      } else if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        entries = Object.entries(raw);
+      } else return undefined;
+      const keys = entries.map(([k]) => k);
+      const ok = entries.length > 0 && new Set(keys).size === keys.length && entries.every(
+        ([k, v]) => o.key.test(k) && (typeof v === 'string' || typeof v === 'number') && o.value.test(String(v)),
+      );
+      return ok ? Object.fromEntries(entries.map(([k, v]) => [k, String(v)])) : undefined;
+    },
+  };
+}
+
+/** Signals a chaos workload may send, by name. */
+export const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGABRT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGTERM',
+  'SIGCONT', 'SIGSTOP', 'SIGTSTP'] as const;
+
+/** A signal name, with or without the `SIG` prefix, any case; resolved to the `SIGTERM` spelling. */
+export function signal(o: Common<(typeof SIGNALS)[number]>): ParamDef<string> {
+  return {
+    type: 'signal',
+    description: o.description,
+    default: o.default,
+    allowed: `a signal name: ${SIGNALS.join(', ')} (the SIG prefix is optional)`,
+    parse: (raw) => {
+      if (typeof raw !== 'string') return undefined;
+      const name = raw.trim().toUpperCase();
+      const full = name.startsWith('SIG') ? name : `SIG${name}`;
+      return (SIGNALS as readonly string[]).includes(full) ? full : undefined;
+    },
+  };
+}
