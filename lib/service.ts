@@ -116,3 +116,16 @@ function checkPorts(where: string, ports: readonly ServicePort[]): readonly Serv
   }
   return ports;
 }
+
+/**
+ * Name of the Service of server `index` when each client is paired with its own server: `base` for the first
+ * (so a one-pair deployment keeps the reference name), `<base>-<index>` for the others.
+ */
+export function pairedServiceName(base: string, index: number): string {
+  return index === 0 ? base : `${base}-${index}`;
+}
+
+/** In-cluster DNS name of a Service. */
+export function serviceHost(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.cluster.local`;
+}

@@ -101,11 +101,11 @@ export abstract class Workload extends Construct {
     this.dataDiskSize = checkQuantity(`${workloadName}: dataDiskSize`, props.dataDiskSize ?? '10Gi');
   }
 
-  /** Adds `count` VMs (default: vmCount) that run `spec`. */
-  protected addRole(spec: RoleSpec, count = this.vmCount): VirtualMachine[] {
+  /** Adds `count` VMs (default: vmCount) that run `spec`, numbered from `first` (default 0). */
+  protected addRole(spec: RoleSpec, count = this.vmCount, first = 0): VirtualMachine[] {
     const userData = renderCloudConfig(this.cloudConfig(spec));
     const added: VirtualMachine[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = first; i < first + count; i++) {
       const name = vmName(this.workloadName, i, spec.role);
       const vm = new VirtualMachine(this, name, {
         name,
