@@ -98,6 +98,8 @@ export class AuditLog {
   public readonly path: string | undefined;
   private db: Database | undefined;
   private readonly pending: _Write[] = [];
+  /** Each execution's insert, replayed (or ignored) at every save so later writes always find their row. */
+  private readonly starts: _Write[] = [];
   private readonly uids = new Map<number, string>();
   private readonly clock: () => Date;
   private readonly warn: (message: string) => void;
@@ -124,10 +126,12 @@ export class AuditLog {
     const handle = this.uids.size + 1;
     const uid = randomUUID();
     this.uids.set(handle, uid);
-    this._write(
-      'INSERT INTO executions (uid, run_id, command, context, namespace, dir, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [uid, r.runId, scrubSecrets(r.command), r.context ?? null, r.namespace, r.dir ?? null, this._now()],
-    );
+    const start: _Write = {
+      sql: 'INSERT OR IGNORE INTO executions (uid, run_id, command, context, namespace, dir, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      params: [uid, r.runId, scrubSecrets(r.command), r.context ?? null, r.namespace, r.dir ?? null, this._now()],
+    };
+    this.db!.run(start.sql, start.params);
+    this.starts.push(start);
     this._save();
     return handle;
   }
@@ -238,13 +242,16 @@ export class AuditLog {
     }
   }
 
-  /** Under the lock: re-reads the file, replays pending writes on it, writes temp + rename, adopts the result. */
+  /**
+   * Under the lock: re-reads the file, replays this session's execution inserts (ignored when present) and
+   * pending writes on it, writes temp + rename, adopts the result.
+   */
   private _persist(): void {
     const file = this.path!;
     withFileLockSync(file, this.options.lockTimeoutMs ?? 10_000, () => {
       const { db } = this._load();
       try {
-        for (const w of this.pending) db.run(w.sql, w.params);
+        for (const w of [...this.starts, ...this.pending]) db.run(w.sql, w.params);
         const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
         try {
           writeFileSync(tmp, db.export(), { mode: 0o600, flush: true });

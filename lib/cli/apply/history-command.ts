@@ -74,7 +74,7 @@ export async function runHistory(
       const runs = log.listRuns({ limit });
       if (json) runs.forEach((r) => write(`${JSON.stringify(r)}\n`));
       else if (runs.length === 0) write(`no runs recorded yet in ${log.path} (virtwork-apply apply and cleanup record one each)\n`);
-      else write(_runsTable(runs));
+      else write(_printable(_runsTable(runs)));
       return;
     }
     const run = log.getRun(runId);
@@ -82,10 +82,16 @@ export async function runHistory(
       throw new VirtworkError(`history: no run ${JSON.stringify(runId)} in ${log.path}${didYouMean(runId, log.runIds())}; list runs with "virtwork-apply history"`);
     }
     if (json) run.executions.forEach((e) => write(`${JSON.stringify(e)}\n`));
-    else write(run.executions.map(_executionText).join('\n'));
+    else write(_printable(run.executions.map(_executionText).join('\n')));
   } finally {
     await log.close();
   }
+}
+
+/** Text for a terminal: control characters (escape sequences from a server's error text…) shown as `?`. */
+function _printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
 function _parseLimit(raw: string | undefined): number {
@@ -118,7 +124,7 @@ function _executionText(e: ExecutionDetail): string {
     `  started   ${_time(e.startedAt)} UTC, ${e.finishedAt === undefined ? 'not finished' : `took ${_duration(e.durationSeconds)}`}`,
     `  namespace ${e.namespace}, context ${e.context ?? '-'}${e.dir === undefined ? '' : `, from ${e.dir}`}`,
   ];
-  if (e.error !== undefined) lines.push(`  error     ${e.error}`);
+  if (e.error !== undefined) lines.push(`  error     ${e.error.replace(/\n/g, '\n            ')}`);
   lines.push('');
   if (e.kinds.length === 0) lines.push('  no objects recorded');
   else lines.push(_indent(_kindsTable(e)));
