@@ -1,0 +1,224 @@
+import * as k8s from '@kubernetes/client-node';
+
+/** What the stand-in controller should do; VMs are named without namespace. */
+export interface FakeKubevirtOptions {
+  /** Path of a kubeconfig (its current context is used), or a loaded KubeConfig. */
+  readonly kubeconfig: string | k8s.KubeConfig;
+  /**
+   * Watch VirtualMachines in this namespace only.
+   * @default all namespaces
+   */
+  readonly namespace?: string;
+  /**
+   * Time between creating a VirtualMachineInstance and setting its final status.
+   * @default 100
+   */
+  readonly readyDelayMs?: number;
+  /**
+   * VMs whose instance fails: phase `Failed`, condition Ready False with reason `FAKE_FAILURE_REASON`.
+   * @default []
+   */
+  readonly failVMs?: readonly string[];
+  /**
+   * VMs whose instance stays in phase `Scheduling` with condition Ready False.
+   * @default []
+   */
+  readonly neverReady?: readonly string[];
+  /**
+   * Add the condition `AgentConnected: True` to ready instances, as a guest agent would.
+   * @default false
+   */
+  readonly agentConnected?: boolean;
+}
+
+/** A running stand-in controller. */
+export interface FakeKubevirt {
+  /** Stops watching and waits for pending work; rejects with the errors the controller met, if any. */
+  stop(): Promise<void>;
+}
+
+/** The Ready condition's reason on the instances of `failVMs`. */
+export const FAKE_FAILURE_REASON = 'FakeKubevirtFailure';
+/** The `status.nodeName` of every instance that runs. */
+export const FAKE_NODE_NAME = 'fake-node-0';
+
+/**
+ * A test-only stand-in for virt-controller and CDI on a bare API server. For each VirtualMachine with
+ * `spec.runStrategy: Always` it creates the DataVolumes of `spec.dataVolumeTemplates` (status phase `Succeeded`) and
+ * the VirtualMachineInstance (name, namespace, labels and spec from the VM template, owned by the VM), then after
+ * `readyDelayMs` sets the instance's and the VM's status. No garbage collector runs on a bare API server, so when the
+ * VM is deleted it deletes the instance and the DataVolumes itself; when the VM stops being `Always`, the instance. Resolves once the watch is established.
+ */
+export async function startFakeKubevirt(options: FakeKubevirtOptions): Promise<FakeKubevirt> {
+  const controller = new FakeController(options);
+  await controller.listAndWatch();
+  return { stop: () => controller.stop() };
+}
+
+type Outcome = 'ready' | 'failed' | 'never-ready';
+
+interface VirtualMachine extends k8s.KubernetesObject {
+  readonly spec?: {
+    readonly runStrategy?: string;
+    readonly template?: { readonly metadata?: k8s.V1ObjectMeta; readonly spec?: object };
+    readonly dataVolumeTemplates?: ReadonlyArray<{ readonly metadata?: k8s.V1ObjectMeta; readonly spec?: object }>;
+  };
+}
+
+class FakeController {
+  private readonly objects: k8s.KubernetesObjectApi;
+  private readonly custom: k8s.CustomObjectsApi;
+  private readonly kc: k8s.KubeConfig;
+  /** Running VMs by `namespace/name`, with the uid their children belong to. */
+  private readonly running = new Map<string, string>();
+  /** Per-VM chains of work, so that the events of one VM are handled in order. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly errors: Error[] = [];
+  private watch?: AbortController;
+  private stopped = false;
+
+  constructor(private readonly options: FakeKubevirtOptions) {
+    this.kc = typeof options.kubeconfig === 'string' ? loadKubeConfig(options.kubeconfig) : options.kubeconfig;
+    this.objects = k8s.KubernetesObjectApi.makeApiClient(this.kc);
+    this.custom = this.kc.makeApiClient(k8s.CustomObjectsApi);
+  }
+
+  async listAndWatch(): Promise<void> {
+    const { namespace } = this.options;
+    const list = await this.objects.list<VirtualMachine>('kubevirt.io/v1', 'VirtualMachine', namespace);
+    list.items.forEach((vm) => this.onEvent('ADDED', vm));
+    const path = namespace ? `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines` : '/apis/kubevirt.io/v1/virtualmachines';
+    this.watch = await new k8s.Watch(this.kc).watch(path, { resourceVersion: list.metadata?.resourceVersion },
+      (type: string, vm: VirtualMachine) => this.onEvent(type, vm),
+      (err: unknown) => this.restart(err));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.watch?.abort();
+    this.timers.forEach((t) => clearTimeout(t));
+    await Promise.all(this.queues.values());
+    if (this.errors.length > 0) {
+      throw new Error(`fake-kubevirt: ${this.errors.map((e) => e.message).join('; ')}`, { cause: this.errors[0] });
+    }
+  }
+
+  private restart(err: unknown): void {
+    if (this.stopped) return;
+    if (err) this.errors.push(new Error(`watch ended: ${String(err)}`));
+    this.listAndWatch().catch((e: Error) => this.errors.push(e));
+  }
+
+  private onEvent(type: string, vm: VirtualMachine): void {
+    if (type === 'ERROR') return this.watch?.abort(); // e.g. 410 Gone: the done callback lists and watches again
+    if (!['ADDED', 'MODIFIED', 'DELETED'].includes(type)) return;
+    const key = `${vm.metadata?.namespace}/${vm.metadata?.name}`;
+    const wanted = type !== 'DELETED' && vm.spec?.runStrategy === 'Always';
+    const uid = this.running.get(key);
+    if (wanted && uid === undefined) {
+      this.running.set(key, vm.metadata?.uid ?? '');
+      this.enqueue(key, () => this.startVm(vm));
+    } else if (!wanted && uid !== undefined) {
+      this.running.delete(key);
+      this.enqueue(key, () => this.stopVm(vm, type === 'DELETED'));
+    }
+  }
+
+  private enqueue(key: string, work: () => Promise<void>): void {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(work).catch((err: Error) => {
+      this.errors.push(new Error(`${key}: ${err.message}`, { cause: err }));
+    });
+    this.queues.set(key, next);
+  }
+
+  private async startVm(vm: VirtualMachine): Promise<void> {
+    const { name = '', namespace = '', uid = '' } = vm.metadata ?? {};
+    const ownerReferences = [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name, uid, controller: true, blockOwnerDeletion: true }];
+    for (const template of vm.spec?.dataVolumeTemplates ?? []) {
+      const dv = { ...template.metadata, namespace, ownerReferences };
+      await ignoreConflict(this.objects.create({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: dv, spec: template.spec }));
+      await this.patchStatus('cdi.kubevirt.io', 'v1beta1', 'datavolumes', namespace, dv.name ?? '', { phase: 'Succeeded', progress: '100.0%' });
+    }
+    const { labels, annotations } = vm.spec?.template?.metadata ?? {};
+    await ignoreConflict(this.objects.create({
+      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance',
+      metadata: { name, namespace, labels, annotations, ownerReferences },
+      spec: vm.spec?.template?.spec,
+    }));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue(`${namespace}/${name}`, () => this.finishStart(namespace, name, uid));
+    }, this.options.readyDelayMs ?? 100);
+    this.timers.add(timer);
+  }
+
+  private async finishStart(namespace: string, name: string, uid: string): Promise<void> {
+    if (this.running.get(`${namespace}/${name}`) !== uid) return; // deleted or recreated meanwhile
+    const status = STATUSES[this.outcome(name)](this.options.agentConnected ?? false);
+    await this.objects.patch({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, namespace }, status: status.vmi },
+      undefined, undefined, 'fake-kubevirt', undefined, k8s.PatchStrategy.MergePatch);
+    await this.patchStatus('kubevirt.io', 'v1', 'virtualmachines', namespace, name, status.vm);
+  }
+
+  private outcome(name: string): Outcome {
+    if (this.options.failVMs?.includes(name)) return 'failed';
+    if (this.options.neverReady?.includes(name)) return 'never-ready';
+    return 'ready';
+  }
+
+  /** Deletes the instance, and the DataVolumes too when the VM itself is gone. */
+  private async stopVm(vm: VirtualMachine, deleted: boolean): Promise<void> {
+    const { name, namespace } = vm.metadata ?? {};
+    await ignoreNotFound(this.objects.delete({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, namespace } }));
+    for (const template of deleted ? vm.spec?.dataVolumeTemplates ?? [] : []) {
+      await ignoreNotFound(this.objects.delete({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: template.metadata?.name, namespace } }));
+    }
+  }
+
+  /** Merge-patches the status subresource (VirtualMachine, DataVolume). */
+  private async patchStatus(group: string, version: string, plural: string, namespace: string, name: string, status: object): Promise<void> {
+    await this.custom.patchNamespacedCustomObjectStatus({ group, version, plural, namespace, name, body: { status }, fieldManager: 'fake-kubevirt' },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  }
+}
+
+/** The status an instance and its VM end up with, by outcome. */
+const STATUSES: Record<Outcome, (agentConnected: boolean) => { vmi: object; vm: object }> = {
+  ready: (agentConnected) => ({
+    vmi: {
+      phase: 'Running', nodeName: FAKE_NODE_NAME,
+      conditions: [{ type: 'Ready', status: 'True' }, ...(agentConnected ? [{ type: 'AgentConnected', status: 'True' }] : [])],
+    },
+    vm: { created: true, ready: true, printableStatus: 'Running' },
+  }),
+  failed: () => ({
+    vmi: {
+      phase: 'Failed', nodeName: FAKE_NODE_NAME,
+      conditions: [{ type: 'Ready', status: 'False', reason: FAKE_FAILURE_REASON, message: 'failed on purpose by fake-kubevirt' }],
+    },
+    vm: { created: true, ready: false, printableStatus: 'CrashLoopBackOff' },
+  }),
+  'never-ready': () => ({
+    vmi: { phase: 'Scheduling', conditions: [{ type: 'Ready', status: 'False', reason: 'GuestNotRunning' }] },
+    vm: { created: true, ready: false, printableStatus: 'Starting' },
+  }),
+};
+
+function loadKubeConfig(file: string): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(file);
+  return kc;
+}
+
+async function ignoreConflict(request: Promise<unknown>): Promise<void> {
+  await request.catch((err: unknown) => {
+    if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
+  });
+}
+
+async function ignoreNotFound(request: Promise<unknown>): Promise<void> {
+  await request.catch((err: unknown) => {
+    if (!(err instanceof k8s.ApiException && err.code === 404)) throw err;
+  });
+}
