@@ -1,7 +1,14 @@
 import { Construct } from 'constructs';
 import { ParamSchema } from '../params';
+import { ChaosDiskWorkload } from './chaos-disk';
+import { ChaosNetworkWorkload } from './chaos-network';
+import { ChaosProcessWorkload } from './chaos-process';
 import { CpuWorkload } from './cpu';
+import { DatabaseWorkload } from './database';
+import { DiskWorkload } from './disk';
 import { MemoryWorkload } from './memory';
+import { NetworkWorkload } from './network';
+import { TpsWorkload } from './tps';
 import { Workload, WorkloadProps } from './_workload';
 
 /** A workload construct class as the CLI and the app use it: name, params and constructor. */
@@ -15,7 +22,14 @@ export interface WorkloadClass {
 export const BUILTIN_WORKLOADS: Readonly<Record<string, WorkloadClass>> = {
   cpu: CpuWorkload,
   memory: MemoryWorkload,
+  disk: DiskWorkload,
+  database: DatabaseWorkload,
+  network: NetworkWorkload,
+  tps: TpsWorkload,
+  'chaos-disk': ChaosDiskWorkload,
+  'chaos-network': ChaosNetworkWorkload,
+  'chaos-process': ChaosProcessWorkload,
 };
 
 /** Workloads synthesized when the configuration selects none (chaos workloads are never default). */
-export const DEFAULT_WORKLOADS: readonly string[] = ['cpu', 'memory'];
+export const DEFAULT_WORKLOADS: readonly string[] = ['cpu', 'memory', 'disk', 'database', 'network', 'tps'];

@@ -1,0 +1,139 @@
+import { Construct } from 'constructs';
+import { ParamInput, defineParams, int, list, signal } from '../params';
+import { execLine, renderUnit, systemdQuote } from '../systemd-unit';
+import { Workload, WorkloadProps } from './_workload';
+
+const SCRIPT = '/usr/local/bin/virtwork-chaos-process.sh';
+
+/**
+ * Process names (exact `comm`) chaos-process never signals: init, login and remote access, logging, time,
+ * networking, cloud-init, the guest agent and shells. Names starting with `virtwork-` are protected as well.
+ */
+export const PROTECTED_PROCESSES: readonly string[] = [
+  'systemd', 'systemd-journal', 'systemd-logind', 'systemd-udevd', 'systemd-resolve', 'systemd-network',
+  'systemd-userdbd', 'systemd-userwor', '(sd-pam)', 'sshd', 'sshd-session', 'dbus-daemon', 'dbus-broker',
+  'dbus-broker-lau', 'agetty', 'login', 'sudo', 'auditd', 'rsyslogd', 'chronyd', 'NetworkManager', 'cloud-init',
+  'qemu-ga', 'bash', 'sh',
+];
+
+/** Params of {@link ChaosProcessWorkload}. */
+export const CHAOS_PROCESS_PARAMS = defineParams({
+  signal: signal({ default: 'SIGTERM', description: 'Signal to send to target processes' }),
+  interval: int({ default: 30, min: 1, max: 86400, description: 'Seconds between chaos actions' }),
+  'min-pid': int({ default: 1000, min: 2, max: 4194304, description: 'Minimum PID to target (skips early system processes)' }),
+  exclude: list({
+    default: [],
+    item: /^[A-Za-z0-9_.:+@-]{1,15}$/,
+    allowed: 'a ";"-separated list of process names (exact comm, at most 15 letters, digits, "_", ".", ":", "+", "@", "-")',
+    description: 'Further process names (exact comm) never signalled, besides the built-in protected list',
+  }),
+});
+
+/** Props of {@link ChaosProcessWorkload}. */
+export interface ChaosProcessWorkloadProps extends WorkloadProps {
+  /** Params; every key is optional (see CHAOS_PROCESS_PARAMS for defaults). */
+  readonly params?: ParamInput<typeof CHAOS_PROCESS_PARAMS.defs>;
+}
+
+/**
+ * Every `interval` seconds sends `signal` to one random eligible guest process (`virtwork-chaos-process.service`).
+ * Eligible: PID ≥ `min-pid`, not a kernel thread, not in the script's own session (itself, `ps`, its pipelines),
+ * and a name (`comm`, compared exactly) not protected. Opt-in: never a default workload.
+ */
+export class ChaosProcessWorkload extends Workload {
+  /** Workload name. */
+  public static readonly workloadName = 'chaos-process';
+  /** Param definitions. */
+  public static readonly params = CHAOS_PROCESS_PARAMS;
+
+  public constructor(scope: Construct, id: string, props: ChaosProcessWorkloadProps = {}) {
+    super(scope, id, ChaosProcessWorkload.workloadName, props);
+    const p = CHAOS_PROCESS_PARAMS.resolve(props.params, `${ChaosProcessWorkload.workloadName}.params`);
+    const env = (key: string, value: string): [string, string] => ['Environment', systemdQuote(`${key}=${value}`)];
+    this.addRole({
+      packages: ['procps-ng'],
+      files: [{ path: SCRIPT, content: chaosScript(), permissions: '0755' }],
+      units: [{
+        name: 'virtwork-chaos-process.service',
+        content: renderUnit({
+          description: 'Virtwork chaos-process workload',
+          after: ['network.target'],
+          service: [
+            ['Type', 'simple'],
+            env('CHAOS_SIGNAL', p.signal),
+            env('CHAOS_INTERVAL', String(p.interval)),
+            env('CHAOS_MIN_PID', String(p['min-pid'])),
+            env('CHAOS_EXCLUDE', p.exclude.join(' ')),
+            ['ExecStart', execLine([SCRIPT])],
+            ['Restart', 'always'],
+            ['RestartSec', '10'],
+            ['StandardOutput', 'journal'],
+            ['StandardError', 'journal'],
+          ],
+        }),
+      }],
+    });
+  }
+}
+
+function chaosScript(): string {
+  return [
+    '#!/bin/bash',
+    '# virtwork chaos-process: every CHAOS_INTERVAL seconds send CHAOS_SIGNAL to one random eligible process.',
+    'set -euo pipefail',
+    'CHAOS_SIGNAL=${CHAOS_SIGNAL:-SIGTERM}',
+    'CHAOS_INTERVAL=${CHAOS_INTERVAL:-30}',
+    'CHAOS_MIN_PID=${CHAOS_MIN_PID:-1000}',
+    'CHAOS_EXCLUDE=${CHAOS_EXCLUDE:-}',
+    '',
+    '# Exact process names (comm) that are never signalled; names starting with "virtwork-" neither.',
+    `PROTECTED=(${PROTECTED_PROCESSES.map((n) => `'${n}'`).join(' ')})`,
+    'read -r -a EXTRA <<< "$CHAOS_EXCLUDE"',
+    'declare -A SKIP=()',
+    'for name in "${PROTECTED[@]}" "${EXTRA[@]}"; do',
+    '  SKIP[$name]=1',
+    'done',
+    '# Our own session: this script, ps, and every pipeline it forks.',
+    'MY_SID=$(ps -o sid= -p $$ | tr -d " ")',
+    '',
+    'log() {',
+    '  echo "[$(date \'+%Y-%m-%d %H:%M:%S\')] $*"',
+    '}',
+    '',
+    'eligible() {',
+    '  local pid ppid sid comm',
+    '  while read -r pid ppid sid comm; do',
+    '    [ "$pid" -ge "$CHAOS_MIN_PID" ] || continue',
+    '    if [ "$pid" -eq "$$" ] || [ "$sid" -eq "$MY_SID" ]; then continue; fi',
+    '    [ "$ppid" -ne 2 ] || continue',
+    '    [ -z "${SKIP[$comm]:-}" ] || continue',
+    '    [[ "$comm" != virtwork-* ]] || continue',
+    '    echo "$pid $comm"',
+    '  done < <(ps -eo pid=,ppid=,sid=,comm=)',
+    '}',
+    '',
+    'log "Starting chaos-process workload"',
+    'log "Configuration: SIGNAL=$CHAOS_SIGNAL INTERVAL=${CHAOS_INTERVAL}s MIN_PID=$CHAOS_MIN_PID EXCLUDE=${CHAOS_EXCLUDE:-none}"',
+    'while true; do',
+    '  mapfile -t CANDIDATES < <(eligible)',
+    '  if [ "${#CANDIDATES[@]}" -eq 0 ]; then',
+    '    log "No eligible processes found for chaos action"',
+    '  else',
+    '    read -r PID COMM <<< "${CANDIDATES[RANDOM % ${#CANDIDATES[@]}]}"',
+    '    # The PID may have been reused since the listing: signal it only if it is still the same program.',
+    '    if [ "$(ps -o comm= -p "$PID" 2>/dev/null || true)" = "$COMM" ]; then',
+    '      log "Sending $CHAOS_SIGNAL to PID $PID: $(ps -o pid=,comm=,args= -p "$PID" 2>/dev/null || true)"',
+    '      if kill -s "$CHAOS_SIGNAL" "$PID" 2>/dev/null; then',
+    '        log "Successfully sent $CHAOS_SIGNAL to PID $PID"',
+    '      else',
+    '        log "Failed to send signal to PID $PID (process may have already exited)"',
+    '      fi',
+    '    else',
+    '      log "PID $PID ($COMM) exited before the chaos action"',
+    '    fi',
+    '  fi',
+    '  sleep "$CHAOS_INTERVAL"',
+    'done',
+    '',
+  ].join('\n');
+}
