@@ -1,11 +1,17 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kubevirt from '../imports/kubevirt.io';
 import { VirtworkError, show } from './errors';
-import { workloadLabels } from './labels';
+import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_RUN_ID, workloadLabels } from './labels';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue } from './names';
-import { checkInt, checkQuantity } from './quantity';
+import { checkQuantity } from './quantity';
+import { UserDataSecretSpec, addUserDataObject, plainSecretManifest } from './secret-modes';
+import { VmOptions, checkVmOptions } from './vm-options';
+import { DEFAULT_ARCHITECTURE, pinnedFirmware } from './vm/drift';
+import { evictionStrategyFor, spreadAffinity } from './vm/placement';
+import { GuestReadinessProbe, readinessProbeSpec } from './vm/readiness';
+import { resolveSizing } from './vm/sizing';
+import { DEFAULT_DATASOURCE_NAMESPACE, StorageOptions, storageSpec } from './vm/storage';
 
 /** Container disk image the VMs boot from unless told otherwise. */
 export const DEFAULT_IMAGE = 'quay.io/containerdisks/fedora:42';
@@ -17,6 +23,10 @@ export const DEFAULT_NAMESPACE = 'virtwork';
 export const USERDATA_KEY = 'userdata';
 /** Kubernetes' limit on a Secret's size, and so on the user-data. */
 export const MAX_USERDATA_BYTES = 1024 * 1024;
+/** Base name of the DataVolume of a root disk cloned from a DataSource: the DataVolume is `virtwork-root-<vm>`. */
+export const ROOT_DATA_VOLUME_BASE = 'virtwork-root';
+/** Disk and volume names virtwork uses itself. */
+export const RESERVED_DISK_NAMES: readonly string[] = ['containerdisk', 'rootdisk', 'cloudinitdisk'];
 
 /** An extra disk backed by a DataVolume template (blank source), found by the guest through its serial. */
 export interface DataDisk {
@@ -30,8 +40,8 @@ export interface DataDisk {
   readonly size: string;
 }
 
-/** Props of {@link VirtualMachine}. */
-export interface VirtualMachineProps {
+/** Props of {@link VirtualMachine}: identity, user-data and disks, plus every {@link VmOptions} option. */
+export interface VirtualMachineProps extends VmOptions {
   /** VM name (DNS-1123 label, at most 63 characters). */
   readonly name: string;
   /** Workload the VM belongs to (`app.kubernetes.io/component`). */
@@ -50,29 +60,21 @@ export interface VirtualMachineProps {
    * @default the chart's namespace, else DEFAULT_NAMESPACE
    */
   readonly namespace?: string;
-  /**
-   * Guest CPU cores (`spec.template.spec.domain.cpu.cores`).
-   * @default 2
-   */
-  readonly cpuCores?: number;
-  /**
-   * Guest memory request, a quantity.
-   * @default '2Gi'
-   */
-  readonly memory?: string;
-  /**
-   * containerDisk image of the root disk.
-   * @default DEFAULT_IMAGE
-   */
-  readonly image?: string;
-  /** Extra disks backed by DataVolume templates. */
+  /** Extra disks backed by DataVolume templates (storage from `dataDisk`). */
   readonly dataDisks?: readonly DataDisk[];
+  /**
+   * A readiness probe run in the guest by the qemu-guest-agent (the guest must run the agent with guest-exec
+   * allowed: the workload constructs see to it).
+   * @default no probe
+   */
+  readonly readinessProbe?: GuestReadinessProbe;
 }
 
 /**
- * A KubeVirt VirtualMachine running a workload: the VM (`runStrategy: Always`, containerDisk root disk,
- * cloud-init from a Secret, virtio disks, masquerade networking on the pod network), its cloud-init Secret
- * and optional DataVolume templates, all carrying virtwork's labels.
+ * A KubeVirt VirtualMachine running a workload: the VM (containerDisk or DataSource-cloned root disk, cloud-init from
+ * a Secret, virtio disks, masquerade networking on the pod network), its cloud-init Secret (or ExternalSecret) and
+ * its DataVolume templates, all carrying virtwork's labels. Firmware UUID / serial and architecture are pinned up
+ * front so that a GitOps tool sees no drift after KubeVirt defaults them.
  *
  * @see https://kubevirt.io/user-guide/virtual_machines/virtual_machine_instances/
  */
@@ -81,69 +83,100 @@ export class VirtualMachine extends Construct {
   public readonly name: string;
   /** Namespace of the VM and its Secret. */
   public readonly namespace: string;
-  /** Name of the cloud-init Secret (`<name>-cloudinit`). */
+  /** Name of the cloud-init Secret (`<name>-cloudinit`), referenced in every secret mode. */
   public readonly secretName: string;
   /** Labels on every object of this VM, the VM template included. */
   public readonly labels: Readonly<Record<string, string>>;
   /** The L1 VirtualMachine (escape hatch: `ApiObject.of(vm.vm).addJsonPatch(...)`). */
   public readonly vm: kubevirt.VirtualMachine;
-  /** The L1 cloud-init Secret. */
-  public readonly secret: k8s.KubeSecret;
+  /** The object carrying the user-data in the manifests: a Secret, an ExternalSecret, or none (mode `reference`). */
+  public readonly secret?: ApiObject;
+  /** The user-data Secret as a plain manifest, whatever the mode (for `virtwork synth --secrets-out`). */
+  public readonly plainSecret: ReturnType<typeof plainSecretManifest>;
+  /** Whether the user-data Secret is left out of the manifests (modes `reference` and `external-secret`). */
+  public readonly secretOutOfBand: boolean;
+  private readonly annotations: Record<string, string> = {};
 
   public constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
     this.name = checkDnsLabel(`VirtualMachine name`, props.name);
-    this.namespace = checkDnsLabel(`${this.name}: namespace`, props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE);
-    this.secretName = checkDnsSubdomain(`${this.name}: cloud-init Secret name`, `${this.name}-cloudinit`);
-    const cpuCores = checkInt(`${this.name}: cpuCores`, props.cpuCores ?? 2, 1, 512);
-    const memory = checkQuantity(`${this.name}: memory`, props.memory ?? '2Gi');
-    const image = props.image ?? DEFAULT_IMAGE;
-    if (!/^[^\s]+$/.test(image)) throw new VirtworkError(`${this.name}: image must be a container image reference, got ${show(image)}`);
-    const runId = checkLabelValue(`${this.name}: runId`, props.runId ?? DEFAULT_RUN_ID);
-    if (props.role !== undefined) checkLabelValue(`${this.name}: role`, props.role);
+    const where = this.name;
+    this.namespace = checkDnsLabel(`${where}: namespace`, props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE);
+    this.secretName = checkDnsSubdomain(`${where}: cloud-init Secret name`, `${this.name}-cloudinit`);
+    checkVmOptions(where, props);
+    const sizing = resolveSizing(where, props);
+    const runId = checkLabelValue(`${where}: runId`, props.runId ?? DEFAULT_RUN_ID);
+    if (props.role !== undefined) checkLabelValue(`${where}: role`, props.role);
     const userDataBytes = Buffer.byteLength(props.userData, 'utf8');
     if (userDataBytes > MAX_USERDATA_BYTES) {
-      throw new VirtworkError(
-        `${this.name}: cloud-init user-data is ${userDataBytes} bytes, over the 1 MiB (${MAX_USERDATA_BYTES} bytes) limit of a Secret`,
-      );
+      throw new VirtworkError(`${where}: cloud-init user-data is ${userDataBytes} bytes, over the 1 MiB (${MAX_USERDATA_BYTES} bytes) limit of a Secret`);
     }
     this.labels = workloadLabels({ workload: props.workload, runId, role: props.role });
     const dataDisks = (props.dataDisks ?? []).map((d) => this.checkDataDisk(d));
+    const dataStorage: StorageOptions = props.dataDisk ?? {};
+    const pvcs = [
+      ...(props.rootDisk ? [{ ...props.rootDisk, what: 'the root disk' }] : []),
+      ...dataDisks.map((d) => ({ ...dataStorage, what: `data disk ${show(d.name)}` })),
+    ];
+    const evictionStrategy = evictionStrategyFor(where, props.evictionStrategy, pvcs);
 
-    this.secret = new k8s.KubeSecret(this, 'cloudinit', {
-      metadata: { name: this.secretName, namespace: this.namespace, labels: { ...this.labels } },
-      type: 'Opaque',
-      stringData: { [USERDATA_KEY]: props.userData },
-    });
+    const secretSpec: UserDataSecretSpec = {
+      name: this.secretName, namespace: this.namespace, labels: this.labels, key: USERDATA_KEY, userData: props.userData,
+    };
+    this.plainSecret = plainSecretManifest(secretSpec);
+    this.secretOutOfBand = (props.userDataSecret?.mode ?? 'secret') !== 'secret';
+    this.secret = addUserDataObject(this, 'cloudinit', props.userDataSecret ?? {}, secretSpec);
+
+    const annotations = Lazy.any({ produce: () => (Object.keys(this.annotations).length ? { ...this.annotations } : undefined) });
+    const rootVolume = props.rootDisk
+      ? { name: 'rootdisk', dataVolume: { name: `${ROOT_DATA_VOLUME_BASE}-${this.name}` } }
+      : { name: 'containerdisk', containerDisk: { image: props.image ?? DEFAULT_IMAGE } };
+    const dataVolumeTemplates = [
+      ...(props.rootDisk
+        ? [{
+            metadata: { name: rootVolume.dataVolume!.name, labels: { ...this.labels }, annotations },
+            spec: {
+              sourceRef: { kind: 'DataSource', name: props.rootDisk.dataSource.name, namespace: props.rootDisk.dataSource.namespace ?? DEFAULT_DATASOURCE_NAMESPACE },
+              storage: storageSpec(props.rootDisk, props.rootDisk.size),
+            },
+          }]
+        : []),
+      ...dataDisks.map((d) => ({
+        metadata: { name: `${d.dataVolumeBase}-${this.name}`, labels: { ...this.labels }, annotations },
+        spec: { source: { blank: {} }, storage: storageSpec(dataStorage, d.size) },
+      })),
+    ];
+    const firmware = pinnedFirmware(this.namespace, this.name);
 
     this.vm = new kubevirt.VirtualMachine(this, 'vm', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
       spec: {
-        runStrategy: 'Always',
-        dataVolumeTemplates: dataDisks.length
-          ? dataDisks.map((d) => ({
-              metadata: { name: `${d.dataVolumeBase}-${this.name}`, labels: { ...this.labels } },
-              spec: {
-                source: { blank: {} },
-                storage: {
-                  resources: {
-                    requests: { storage: kubevirt.VirtualMachineSpecDataVolumeTemplatesSpecStorageResourcesRequests.fromString(d.size) },
-                  },
-                },
-              },
-            }))
-          : undefined,
+        runStrategy: props.runStrategy ?? 'Always',
+        instancetype: sizing.instancetype,
+        preference: sizing.preference,
+        dataVolumeTemplates: dataVolumeTemplates.length ? (dataVolumeTemplates as kubevirt.VirtualMachineSpecDataVolumeTemplates[]) : undefined,
         template: {
-          metadata: { labels: { ...this.labels } },
+          metadata: { labels: { ...this.labels }, annotations },
           spec: {
+            architecture: props.architecture ?? DEFAULT_ARCHITECTURE,
+            evictionStrategy,
+            nodeSelector: props.nodeSelector && Object.keys(props.nodeSelector).length ? { ...props.nodeSelector } : undefined,
+            tolerations: props.tolerations?.length ? props.tolerations.map((t) => ({ ...t })) : undefined,
+            affinity: spreadAffinity(props.spread ?? 'none', {
+              [LABEL_MANAGED_BY]: this.labels[LABEL_MANAGED_BY],
+              [LABEL_COMPONENT]: this.labels[LABEL_COMPONENT],
+              [LABEL_RUN_ID]: this.labels[LABEL_RUN_ID],
+            }),
+            readinessProbe: props.readinessProbe ? readinessProbeSpec(where, props.readinessProbe) : undefined,
             domain: {
-              cpu: { cores: cpuCores },
-              resources: {
-                requests: { memory: kubevirt.VirtualMachineSpecTemplateSpecDomainResourcesRequests.fromString(memory) },
-              },
+              firmware,
+              cpu: sizing.instancetype ? undefined : { cores: sizing.cpuCores },
+              resources: sizing.instancetype
+                ? undefined
+                : { requests: { memory: kubevirt.VirtualMachineSpecTemplateSpecDomainResourcesRequests.fromString(sizing.memory) } },
               devices: {
                 disks: [
-                  { name: 'containerdisk', disk: { bus: 'virtio' } },
+                  { name: rootVolume.name, disk: { bus: 'virtio' } },
                   { name: 'cloudinitdisk', disk: { bus: 'virtio' } },
                   ...dataDisks.map((d) => ({ name: d.name, serial: d.serial, disk: { bus: 'virtio' } })),
                 ],
@@ -152,25 +185,35 @@ export class VirtualMachine extends Construct {
             },
             networks: [{ name: 'default', pod: {} }],
             volumes: [
-              { name: 'containerdisk', containerDisk: { image } },
+              rootVolume,
               { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: this.secretName } } },
               ...dataDisks.map((d) => ({ name: d.name, dataVolume: { name: `${d.dataVolumeBase}-${this.name}` } })),
             ],
-          },
+          } as kubevirt.VirtualMachineSpecTemplateSpec,
         },
       },
     });
   }
 
-  /** The ApiObjects this VM synthesizes (Secret first, then the VM). */
+  /** The ApiObjects this VM synthesizes (user-data object first, when there is one, then the VM). */
   public get apiObjects(): ApiObject[] {
-    return [this.secret, this.vm];
+    return this.secret ? [this.secret, this.vm] : [this.vm];
+  }
+
+  /**
+   * Annotates every object of this VM: the VM, its VMI template (so the VMI and its virt-launcher pod carry it),
+   * its DataVolume templates and its user-data object. Later values of a key win.
+   */
+  public addAnnotation(key: string, value: string): void {
+    this.annotations[key] = value;
+    this.vm.metadata.addAnnotation(key, value);
+    this.secret?.metadata.addAnnotation(key, value);
   }
 
   private checkDataDisk(d: DataDisk): DataDisk {
     const where = `${this.name}: data disk ${show(d.name)}`;
     checkDnsLabel(`${where}: name`, d.name);
-    if (['containerdisk', 'cloudinitdisk'].includes(d.name)) throw new VirtworkError(`${where}: name is reserved`);
+    if (RESERVED_DISK_NAMES.includes(d.name)) throw new VirtworkError(`${where}: name is reserved (${RESERVED_DISK_NAMES.join(', ')})`);
     checkDnsSubdomain(`${where}: DataVolume name`, `${d.dataVolumeBase}-${this.name}`);
     if (!/^[A-Za-z0-9_-]{1,20}$/.test(d.serial)) {
       throw new VirtworkError(`${where}: serial must be 1 to 20 letters, digits, '-' or '_', got ${show(d.serial)}`);

@@ -3,30 +3,19 @@ import { Construct } from 'constructs';
 import { CloudConfig, CloudUser, WriteFile, renderCloudConfig } from '../cloud-init';
 import { vmName } from '../names';
 import { checkInt, checkQuantity } from '../quantity';
+import { paramsHash } from '../provenance';
 import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../virtual-machine';
+import { VmOptions, checkVmOptions, pickVmOptions } from '../vm-options';
+import { MigrationSelection, VirtualMachineMigration, migrationIndices } from '../vm/migration';
+import { GUEST_AGENT_PACKAGE, GUEST_AGENT_RUNCMD, GUEST_AGENT_SYSCONFIG, unitsActiveCommand } from '../vm/readiness';
 
-/** Props every workload accepts. */
-export interface WorkloadProps {
+/** Props every workload accepts: its own, plus every VM option (size, storage, placement, power, secrets). */
+export interface WorkloadProps extends VmOptions {
   /**
    * VMs per role (single-role workloads: VMs in all).
    * @default 1
    */
   readonly vmCount?: number;
-  /**
-   * Guest CPU cores of each VM.
-   * @default 2
-   */
-  readonly cpuCores?: number;
-  /**
-   * Guest memory of each VM, a quantity.
-   * @default '2Gi'
-   */
-  readonly memory?: string;
-  /**
-   * containerDisk image.
-   * @default DEFAULT_IMAGE
-   */
-  readonly image?: string;
   /**
    * Run id label value.
    * @default DEFAULT_RUN_ID
@@ -44,6 +33,18 @@ export interface WorkloadProps {
    * @default '10Gi'
    */
   readonly dataDiskSize?: string;
+  /**
+   * Give every VM a VMI readiness probe, run by the qemu-guest-agent, that succeeds only while the workload's
+   * systemd units are active (so the VMI's Ready condition means the load runs).
+   * @default true
+   */
+  readonly readinessProbe?: boolean;
+  /**
+   * Live-migrate VMs once they run: a VirtualMachineInstanceMigration for every VM (`'all'`) or for the VMs of
+   * these indices (in every role). Under GitOps it is a PostSync hook (Argo CD) / created once (Flux).
+   * @default no migration
+   */
+  readonly migrate?: MigrationSelection;
 }
 
 /** A systemd unit installed as `/etc/systemd/system/<name>` and enabled with `--now`. */
@@ -52,6 +53,11 @@ export interface UnitFile {
   readonly name: string;
   /** Unit text (see renderUnit). */
   readonly content: string;
+  /**
+   * Enable and start with `--no-block`, so that cloud-init does not wait for it (long-running oneshot units).
+   * @default false
+   */
+  readonly noBlock?: boolean;
 }
 
 /** What the VMs of one role run. */
@@ -70,6 +76,11 @@ export interface RoleSpec {
   readonly beforeEnable?: readonly (readonly string[])[];
   /** Data disks of every VM of this role. */
   readonly dataDisks?: readonly DataDisk[];
+  /**
+   * Units that must all be active for the VM to be ready (the readiness probe's check).
+   * @default every unit of `units`
+   */
+  readonly readyWhenActive?: readonly string[];
 }
 
 /**
@@ -87,9 +98,16 @@ export abstract class Workload extends Construct {
   public readonly runId: string;
   /** Size of the data disk of storage-backed workloads. */
   public readonly dataDiskSize: string;
+  /** The VM options every VM of the workload gets (checked once, in the constructor). */
+  public readonly vmOptions: VmOptions;
+  /** Whether the VMs carry the guest-agent readiness probe. */
+  public readonly readinessProbe: boolean;
   /** Every VM of the workload, in role then index order. */
   public readonly vms: VirtualMachine[] = [];
+  /** The live migrations requested with `migrate`. */
+  public readonly migrations: VirtualMachineMigration[] = [];
   private readonly common: WorkloadProps;
+  private readonly migrateIndices: readonly number[];
 
   protected constructor(scope: Construct, id: string, workloadName: string, props: WorkloadProps) {
     super(scope, id);
@@ -99,6 +117,24 @@ export abstract class Workload extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE;
     this.runId = props.runId ?? DEFAULT_RUN_ID;
     this.dataDiskSize = checkQuantity(`${workloadName}: dataDiskSize`, props.dataDiskSize ?? '10Gi');
+    this.vmOptions = checkVmOptions(workloadName, pickVmOptions(props));
+    this.readinessProbe = props.readinessProbe ?? true;
+    this.migrateIndices = migrationIndices(workloadName, props.migrate, this.vmCount);
+  }
+
+  /**
+   * The workload's params as resolved (defaults filled in), through the class's static `params` schema; a
+   * workload without one reports its raw params. Used for the provenance hash.
+   */
+  public get resolvedParams(): Readonly<Record<string, unknown>> {
+    const raw = (this.common as { params?: Readonly<Record<string, unknown>> }).params;
+    const schema = (this.constructor as { params?: { resolve(input: unknown, where: string): Record<string, unknown> } }).params;
+    return schema ? schema.resolve(raw, `${this.workloadName}.params`) : (raw ?? {});
+  }
+
+  /** Hash of the workload name and its resolved params (see provenance). */
+  public get paramsHash(): string {
+    return paramsHash(this.workloadName, this.resolvedParams);
   }
 
   /** Adds `count` VMs (default: vmCount) that run `spec`, numbered from `first` (default 0). */
@@ -114,31 +150,40 @@ export abstract class Workload extends Construct {
         runId: this.runId,
         namespace: this.namespace,
         userData,
-        cpuCores: this.common.cpuCores,
-        memory: this.common.memory,
-        image: this.common.image,
+        ...this.vmOptions,
         dataDisks: spec.dataDisks,
+        readinessProbe: this.readinessProbe
+          ? { command: unitsActiveCommand(spec.readyWhenActive ?? spec.units.map((u) => u.name)) }
+          : undefined,
       });
       added.push(vm);
+      if (this.migrateIndices.includes(i)) {
+        this.migrations.push(new VirtualMachineMigration(this, `${name}-migration`, { vmName: name, namespace: vm.namespace, labels: vm.labels }));
+      }
     }
     this.vms.push(...added);
     return added;
   }
 
-  /** The cloud-config of one role: packages, files then units, setup, daemon-reload, enable --now. */
+  /**
+   * The cloud-config of one role: packages (and the guest agent), files then units, guest agent start, setup,
+   * daemon-reload, enable --now.
+   */
   protected cloudConfig(spec: RoleSpec): CloudConfig {
     return {
       user: this.common.ssh,
-      packages: spec.packages,
+      packages: [...new Set([...(spec.packages ?? []), GUEST_AGENT_PACKAGE])],
       writeFiles: [
+        ...(this.readinessProbe ? [GUEST_AGENT_SYSCONFIG] : []),
         ...(spec.files ?? []),
         ...spec.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content, permissions: '0644' })),
       ],
       runcmd: [
+        ...GUEST_AGENT_RUNCMD,
         ...(spec.setup ?? []),
         ['systemctl', 'daemon-reload'],
         ...(spec.beforeEnable ?? []),
-        ...spec.units.map((u) => ['systemctl', 'enable', '--now', u.name]),
+        ...spec.units.map((u) => ['systemctl', 'enable', '--now', ...(u.noBlock ? ['--no-block'] : []), u.name]),
       ],
     };
   }

@@ -22,8 +22,11 @@ describe('CpuWorkload', () => {
     expect(objs).toMatchSnapshot();
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Secret/virtwork-cpu-0-cloudinit', 'VirtualMachine/virtwork-cpu-0']);
     const doc = userData(objs, 'virtwork-cpu-0');
-    expect(doc.packages).toEqual(['stress-ng']);
-    expect(doc.runcmd).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'virtwork-cpu.service']]);
+    expect(doc.packages).toEqual(['stress-ng', 'qemu-guest-agent']);
+    expect(doc.runcmd).toEqual([
+      ['systemctl', 'enable', 'qemu-guest-agent.service'], ['systemctl', 'restart', 'qemu-guest-agent.service'],
+      ['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'virtwork-cpu.service'],
+    ]);
     const unit = unitOf(doc, '/etc/systemd/system/virtwork-cpu.service');
     expect(unit).toMatch(/^Description=Virtwork CPU stress workload$/m);
     expect(unit).toMatch(/^Restart=always$/m);
@@ -75,7 +78,7 @@ describe('MemoryWorkload', () => {
     const objs = synth((c) => new MemoryWorkload(c, 'memory'));
     expect(objs).toMatchSnapshot();
     const doc = userData(objs, 'virtwork-memory-0');
-    expect(doc.packages).toEqual(['stress-ng']);
+    expect(doc.packages).toEqual(['stress-ng', 'qemu-guest-agent']);
     const unit = unitOf(doc, '/etc/systemd/system/virtwork-memory.service');
     expect(unit).toMatch(/^Description=Virtwork memory stress workload$/m);
     expect(execStart(unit)).toEqual(['/usr/bin/stress-ng', '--vm', '1', '--vm-bytes', '80%', '--vm-method', 'all', '--timeout', '0']);

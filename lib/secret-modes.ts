@@ -1,0 +1,136 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { VirtworkError, show } from './errors';
+import { checkOneOf } from './vm/placement';
+
+/**
+ * How a VM's cloud-init user-data (`<vm>-cloudinit`, key `userdata`) reaches the cluster:
+ * - `secret`: a Secret in the manifests (the user-data holds no credentials: SSH keys are public, passwords hashed);
+ * - `reference`: the VM references the Secret, but the manifests do not contain it: it is created out of band
+ *   (`virtwork synth --secrets-out <dir>` writes the Secrets there, outside Git);
+ * - `external-secret`: an External Secrets Operator `ExternalSecret` (external-secrets.io/v1beta1) that creates the
+ *   Secret from a secret store, so that Git holds no Secret at all.
+ */
+export const SECRET_MODES = ['secret', 'reference', 'external-secret'] as const;
+/** A user-data output mode. */
+export type SecretMode = (typeof SECRET_MODES)[number];
+/** Kinds of External Secrets Operator stores. */
+export const SECRET_STORE_KINDS = ['SecretStore', 'ClusterSecretStore'] as const;
+/** API version of the ExternalSecret virtwork emits. */
+export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1beta1';
+
+/** User-data output mode and, for `external-secret`, the store it comes from. */
+export interface SecretModeOptions {
+  /**
+   * `secret`, `reference` or `external-secret`.
+   * @default 'secret'
+   */
+  readonly mode?: SecretMode;
+  /** `external-secret` only: name of the SecretStore / ClusterSecretStore (required there). */
+  readonly secretStore?: string;
+  /**
+   * `external-secret` only: kind of the store.
+   * @default 'ClusterSecretStore'
+   */
+  readonly secretStoreKind?: (typeof SECRET_STORE_KINDS)[number];
+  /**
+   * `external-secret` only: prefix of the remote key; the key of a VM is `<prefix><vm>-cloudinit`, property `userdata`.
+   * @default 'virtwork/'
+   */
+  readonly remoteKeyPrefix?: string;
+  /**
+   * `external-secret` only: how often the operator re-reads the store.
+   * @default '1h'
+   */
+  readonly refreshInterval?: string;
+}
+
+/** Everything the mode needs to know about the Secret. */
+export interface UserDataSecretSpec {
+  /** Secret name (`<vm>-cloudinit`). */
+  readonly name: string;
+  /** Namespace. */
+  readonly namespace: string;
+  /** Labels (virtwork's). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Key of the user-data in the Secret. */
+  readonly key: string;
+  /** The `#cloud-config` document. */
+  readonly userData: string;
+}
+
+/** Checks the options; messages read `<where>: userDataSecret.<field>`. */
+export function checkSecretMode(where: string, o: SecretModeOptions): SecretModeOptions {
+  const at = `${where}: userDataSecret`;
+  const mode = checkOneOf(`${at}.mode`, o.mode ?? 'secret', SECRET_MODES);
+  const storeFields = (['secretStore', 'secretStoreKind', 'remoteKeyPrefix', 'refreshInterval'] as const).filter((k) => o[k] !== undefined);
+  if (mode !== 'external-secret') {
+    if (storeFields.length > 0) throw new VirtworkError(`${at}: ${storeFields.join(', ')} apply only to mode "external-secret", not ${show(mode)}`);
+    return o;
+  }
+  if (o.secretStore === undefined) throw new VirtworkError(`${at}.secretStore is required with mode "external-secret" (the SecretStore or ClusterSecretStore to read from)`);
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.secretStore) || o.secretStore.length > 253) {
+    throw new VirtworkError(`${at}.secretStore must be a DNS-1123 subdomain (a store name), got ${show(o.secretStore)}`);
+  }
+  if (o.secretStoreKind !== undefined) checkOneOf(`${at}.secretStoreKind`, o.secretStoreKind, SECRET_STORE_KINDS);
+  if (o.remoteKeyPrefix !== undefined && !/^[A-Za-z0-9_./-]{0,200}$/.test(o.remoteKeyPrefix)) {
+    throw new VirtworkError(`${at}.remoteKeyPrefix may hold only letters, digits, '_', '.', '/', '-' (at most 200), got ${show(o.remoteKeyPrefix)}`);
+  }
+  if (o.refreshInterval !== undefined && !/^([0-9]+(ms|s|m|h))+$/.test(o.refreshInterval)) {
+    throw new VirtworkError(`${at}.refreshInterval must be a duration like 1h, 30m or 1h30m, got ${show(o.refreshInterval)}`);
+  }
+  return o;
+}
+
+/**
+ * Adds the object the mode puts in the manifests: a Secret (`secret`), an ExternalSecret (`external-secret`), or
+ * nothing (`reference`). Returns it, for annotations.
+ */
+export function addUserDataObject(scope: Construct, id: string, o: SecretModeOptions, s: UserDataSecretSpec): ApiObject | undefined {
+  switch (o.mode ?? 'secret') {
+    case 'secret':
+      return new k8s.KubeSecret(scope, id, {
+        metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
+        type: 'Opaque',
+        stringData: { [s.key]: s.userData },
+      });
+    case 'external-secret':
+      return new ApiObject(scope, id, externalSecretManifest(o, s));
+    default:
+      return undefined;
+  }
+}
+
+/** The ExternalSecret that makes the operator create the `<vm>-cloudinit` Secret, labelled like virtwork's own. */
+export function externalSecretManifest(o: SecretModeOptions, s: UserDataSecretSpec) {
+  return {
+    apiVersion: EXTERNAL_SECRET_API_VERSION,
+    kind: 'ExternalSecret',
+    metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
+    spec: {
+      refreshInterval: o.refreshInterval ?? '1h',
+      secretStoreRef: { kind: o.secretStoreKind ?? 'ClusterSecretStore', name: o.secretStore ?? '' },
+      target: {
+        name: s.name,
+        creationPolicy: 'Owner',
+        template: { type: 'Opaque', metadata: { labels: { ...s.labels } } },
+      },
+      data: [{ secretKey: s.key, remoteRef: { key: `${o.remoteKeyPrefix ?? 'virtwork/'}${s.name}`, property: s.key } }],
+    },
+  };
+}
+
+/**
+ * The plain Secret manifest of the user-data, for modes that keep it out of the manifests: `virtwork synth
+ * --secrets-out <dir>` writes it there, to be applied (or pushed to the secret store) out of band.
+ */
+export function plainSecretManifest(s: UserDataSecretSpec) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
+    type: 'Opaque',
+    stringData: { [s.key]: s.userData },
+  };
+}
