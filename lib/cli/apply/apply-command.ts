@@ -1,0 +1,143 @@
+import { Command, Option } from 'commander';
+import { ApplyAction, applyManifests, ApplyObjectError, DEFAULT_CONCURRENCY, discoverKinds, ObjectOutcome } from '../../cluster/apply';
+import { plural } from '../../cluster/kinds';
+import { readManifests } from '../../cluster/manifests';
+import { relocate, resolveRunId, stampRunId } from '../../cluster/run-id';
+import { vmRefOf, WaitFor } from '../../cluster/wait';
+import { VirtworkError } from '../../errors';
+import {
+  APPLY_EXIT, ApplyContext, auditFrom, cancellable, connectFrom, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
+} from './_session';
+import { waitAndReport, waitOptions } from './wait-command';
+
+/** Options of `apply`. */
+export interface ApplyCommandOptions {
+  readonly runId?: string;
+  readonly prune?: boolean;
+  readonly dryRun?: boolean;
+  readonly forceConflicts?: boolean;
+  readonly concurrency: string;
+  readonly wait?: boolean;
+  readonly for: WaitFor;
+  readonly timeout: string;
+}
+
+const ACTIONS: readonly ApplyAction[] = ['created', 'changed', 'unchanged', 'skipped', 'pruned'];
+
+/** `virtwork-apply apply [dir]`: server-side applies a directory of manifests. */
+export function applyCommand(ctx: ApplyContext, setExit: (code: number) => void): Command {
+  const cmd = new Command('apply')
+    .description('Server-side apply the manifests of a directory (default dist/) in dependency order, with retries; optionally wait for the VMs')
+    .argument('[dir]', 'directory (or file) of YAML manifests', 'dist')
+    .option('--run-id <id>', 'run id to label every object with (default: the one the manifests carry, else a fresh one)')
+    .option('--prune', 'delete objects of this run (same namespace) that are no longer in the directory')
+    .option('--dry-run', "server-side dry run (dryRun=All): validated by the server, nothing persisted")
+    .option('--force-conflicts', 'take over fields owned by another field manager instead of failing')
+    .addOption(new Option('--concurrency <n>', 'requests in flight at once').default(String(DEFAULT_CONCURRENCY)))
+    .option('--wait', 'then wait for the VMs to be ready (see `wait`)');
+  waitOptions().forEach((o) => cmd.addOption(o));
+  return cmd
+    .addHelpText('after', `
+Objects are applied with field manager "virtwork": Namespace, then Secrets and Services, then VirtualMachines, then
+any other kind. A Namespace that exists without the label app.kubernetes.io/managed-by=virtwork is left untouched.
+Re-applying converges: the summary tells created, changed and unchanged objects apart.
+
+Examples:
+  $ virtwork-apply apply                                   # dist/, run id from the manifests
+  $ virtwork-apply apply dist/ --wait --timeout 15m
+  $ virtwork-apply apply --run-id perf-42 -n load-test --prune
+  $ virtwork-apply apply --dry-run --output json
+
+Exit codes: 0 applied (and ready with --wait), 1 error (bad manifests, unreachable cluster, object refused),
+2 usage, 3 a VM failed or was not ready in time (--wait), 130 interrupted.`)
+    .action(async (dir: string, opts: ApplyCommandOptions, command: Command) => {
+      setExit(await cancellable(ctx, () => runApply(dir, opts, command, ctx)));
+    });
+}
+
+async function runApply(dir: string, opts: ApplyCommandOptions, command: Command, ctx: ApplyContext): Promise<number> {
+  const g = globalOptions(command);
+  const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
+  const timeoutMs = parseDuration('--timeout', opts.timeout);
+  if (opts.wait && opts.dryRun) throw new VirtworkError('--wait cannot be combined with --dry-run (nothing is created to wait for)');
+  let manifests = readManifests(dir);
+  const cluster = connectFrom(g, ctx);
+  if (g.namespace !== undefined) {
+    const infos = await discoverKinds(cluster, manifests);
+    manifests = relocate(manifests, g.namespace, (m) => infos.get(m)!.namespaced);
+  }
+  const { runId, source } = resolveRunId(manifests, opts.runId);
+  manifests = stampRunId(manifests, runId);
+  const namespaces = [...new Set(manifests.map((m) => m.object.metadata.namespace).filter((ns): ns is string => ns !== undefined))].sort();
+  const reporter = reporterFor(g.output, ctx);
+  const audit = await auditFrom(g, ctx);
+  const row = audit.startRun({ runId, command: opts.dryRun ? 'apply --dry-run' : 'apply', context: cluster.context, namespace: namespaces.join(',') || '-', dir });
+  try {
+    return await recorded(audit, row, async () => {
+      const how = { flag: 'from --run-id', manifests: 'from the manifests', fresh: 'fresh' }[source];
+      reporter.event('apply-started', { runId, runIdSource: source, dir, objects: manifests.length, namespaces, context: cluster.context, dryRun: !!opts.dryRun });
+      reporter.line(`run id ${runId} (${how}); applying ${manifests.length} objects from ${dir} to ${cluster.context}${opts.dryRun ? ' (server dry run)' : ''}`);
+      const outcomes: ObjectOutcome[] = [];
+      reporter.progress(() => `applying: ${outcomes.length}/${manifests.length} objects`);
+      try {
+        await applyManifests(cluster, manifests, {
+          dryRun: opts.dryRun, forceConflicts: opts.forceConflicts, concurrency, pruneRunId: opts.prune ? runId : undefined,
+          onObject: (o) => {
+            outcomes.push(o);
+            reporter.event('object', { ...o });
+            reporter.update();
+          },
+          onRetry: (attempt, delayMs, err) => reporter.event('retry', { attempt, delayMs, error: String((err as Error)?.message ?? err) }),
+        });
+      } catch (err) {
+        if (err instanceof ApplyObjectError) audit.recordObjects(row, 'failed', err.kind, 1);
+        throw err;
+      } finally {
+        reporter.done();
+        recordOutcomes(audit, row, outcomes);
+        summarize(reporter, outcomes);
+      }
+      for (const o of outcomes.filter((o) => o.action === 'skipped')) reporter.warn(`virtwork-apply: skipped ${o.kind} ${o.name}: ${o.reason}`);
+      reporter.event('apply-finished', { runId, ...counts(outcomes) });
+      reporter.line(`run id ${runId}: ${ACTIONS.map((a) => `${counts(outcomes)[a]} ${a}`).join(', ')} in ${reporter.elapsed().toFixed(1)}s${opts.dryRun ? ' (dry run: nothing persisted)' : ''}`);
+      if (!opts.wait) return { code: APPLY_EXIT.ok };
+      let allReady = true;
+      for (const namespace of namespaces) {
+        const vms = manifests.filter((m) => m.object.kind === 'VirtualMachine' && m.object.metadata.namespace === namespace
+          && (m.object.spec as { runStrategy?: string } | undefined)?.runStrategy !== 'Halted').map((m) => vmRefOf(m.object));
+        if (vms.length === 0) continue;
+        const results = await waitAndReport(cluster, reporter, { namespace, runId, vms, for: opts.for, timeoutMs }, { log: audit, row });
+        allReady &&= results.every((r) => r.outcome === 'ready');
+      }
+      return allReady ? { code: APPLY_EXIT.ok } : { code: APPLY_EXIT.notReady, outcome: 'failed', error: 'not every VM became ready' };
+    });
+  } finally {
+    await audit.close();
+  }
+}
+
+function counts(outcomes: readonly ObjectOutcome[]): Record<ApplyAction, number> {
+  const c = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Record<ApplyAction, number>;
+  outcomes.forEach((o) => c[o.action]++);
+  return c;
+}
+
+function recordOutcomes(audit: Awaited<ReturnType<typeof auditFrom>>, row: number, outcomes: readonly ObjectOutcome[]): void {
+  const tally = new Map<string, number>();
+  const audited = { created: 'applied', changed: 'applied', unchanged: 'unchanged', pruned: 'deleted', skipped: undefined } as const;
+  for (const o of outcomes) {
+    const action = audited[o.action];
+    if (action) tally.set(`${o.kind}|${action}`, (tally.get(`${o.kind}|${action}`) ?? 0) + 1);
+  }
+  for (const [key, count] of tally) {
+    const [kind, action] = key.split('|') as [string, 'applied' | 'unchanged' | 'deleted'];
+    audit.recordObjects(row, action, kind, count);
+  }
+}
+
+function summarize(reporter: ReturnType<typeof reporterFor>, outcomes: readonly ObjectOutcome[]): void {
+  const kinds = [...new Set(outcomes.map((o) => o.kind))];
+  reporter.table(['KIND', ...ACTIONS.map((a) => a.toUpperCase())], kinds.map((kind) => [
+    plural(kind), ...ACTIONS.map((a) => outcomes.filter((o) => o.kind === kind && o.action === a).length),
+  ]));
+}

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { formatAge, vmStatuses } from '../../cluster/status';
+import { checkLabelValue } from '../../names';
+import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, namespaceOf, reporterFor } from './_session';
+
+/** Options of `status`. */
+export interface StatusCommandOptions {
+  readonly runId?: string;
+}
+
+/** `virtwork-apply status`: a table of the VMs virtwork manages in a namespace. */
+export function statusCommand(ctx: ApplyContext, setExit: (code: number) => void): Command {
+  return new Command('status')
+    .description('Show the VMs virtwork manages in a namespace: workload, role, VM, instance phase, ready, node, age')
+    .option('--run-id <id>', 'only the VMs of this run')
+    .addHelpText('after', `
+Examples:
+  $ virtwork-apply status
+  $ virtwork-apply status -n load-test --run-id perf-42
+  $ virtwork-apply status --output json | jq 'select(.ready | not)'
+
+Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
+    .action(async (opts: StatusCommandOptions, command: Command) => {
+      setExit(await cancellable(ctx, async () => {
+        const g = globalOptions(command);
+        if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
+        const cluster = connectFrom(g, ctx);
+        const namespace = namespaceOf(g, cluster);
+        const reporter = reporterFor(g.output, ctx);
+        const rows = await vmStatuses(cluster, { namespace, runId: opts.runId });
+        rows.forEach((r) => reporter.event('vm', { namespace, ...r }));
+        if (rows.length === 0) {
+          reporter.line(`no virtwork VMs in namespace ${namespace}${opts.runId ? ` with run id ${opts.runId}` : ''}`);
+          return APPLY_EXIT.ok;
+        }
+        reporter.table(['WORKLOAD', 'ROLE', 'VM', 'PHASE', 'READY', 'NODE', 'AGE', 'RUN ID'], rows.map((r) => [
+          r.workload, r.role, r.vm, r.phase, r.ready ? 'yes' : 'no', r.node, formatAge(r.ageSeconds), r.runId,
+        ]));
+        reporter.line(`${rows.filter((r) => r.ready).length}/${rows.length} VMs ready in namespace ${namespace}`);
+        return APPLY_EXIT.ok;
+      }));
+    });
+}

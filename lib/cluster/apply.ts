@@ -1,0 +1,193 @@
+import * as k8s from '@kubernetes/client-node';
+import { VirtworkError } from '../errors';
+import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../labels';
+import { httpStatus } from './_errors';
+import { applyRank, KindRef, NAMESPACE, PRUNE_KINDS } from './kinds';
+import type { Cluster } from './kubeconfig';
+import { mapLimit } from './limiter';
+import { describeObject, groupOf, Manifest, sourceOf } from './manifests';
+import { call, listAll, matchesLabels, RequestOptions, ResourceInfo, resourceOf } from './requests';
+
+/** The field manager of every apply. */
+export const FIELD_MANAGER = 'virtwork';
+/** Requests in flight at once unless `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 16;
+
+/** What apply did to one object. */
+export type ApplyAction = 'created' | 'changed' | 'unchanged' | 'skipped' | 'pruned';
+
+/** The outcome for one object. */
+export interface ObjectOutcome {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly action: ApplyAction;
+  /** Manifest file and document, for applied objects. */
+  readonly source?: string;
+  /** Why it was skipped. */
+  readonly reason?: string;
+}
+
+/** The error that stopped an apply: names the object the server refused. */
+export class ApplyObjectError extends VirtworkError {
+  public constructor(message: string, public readonly kind: string, public readonly objectName: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Options of {@link applyManifests}. */
+export interface ApplyOptions extends RequestOptions {
+  /**
+   * Server-side dry run (`dryRun=All`): validated and reported, nothing persisted.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /**
+   * Take over fields another manager owns instead of failing with a conflict.
+   * @default false
+   */
+  readonly forceConflicts?: boolean;
+  /**
+   * Requests in flight at once.
+   * @default DEFAULT_CONCURRENCY
+   */
+  readonly concurrency?: number;
+  /** Delete the objects of this run id that are no longer in the manifests. */
+  readonly pruneRunId?: string;
+  /** Hears about each object as soon as it is done. */
+  readonly onObject?: (outcome: ObjectOutcome) => void;
+}
+
+/** Applied manifests paired with how the server serves them. */
+interface Placed {
+  readonly manifest: Manifest;
+  readonly info: ResourceInfo;
+}
+
+/**
+ * Looks up how the server serves every kind of `manifests`; fails before anything is written when one is not
+ * served, naming the file, the document and the kind.
+ */
+export async function discoverKinds(cluster: Cluster, manifests: readonly Manifest[], options: RequestOptions = {}): Promise<Map<Manifest, ResourceInfo>> {
+  const byRef = new Map<string, Promise<ResourceInfo | undefined>>();
+  const out = new Map<Manifest, ResourceInfo>();
+  for (const m of manifests) {
+    const key = `${m.object.apiVersion}|${m.object.kind}`;
+    if (!byRef.has(key)) byRef.set(key, resourceOf(cluster, m.object, options));
+  }
+  for (const m of manifests) {
+    const info = await byRef.get(`${m.object.apiVersion}|${m.object.kind}`);
+    if (!info) {
+      throw new VirtworkError(`${sourceOf(m)}: the cluster does not serve kind ${m.object.kind} in ${m.object.apiVersion} ` +
+        `(${describeObject(m.object)}); is its CRD installed?`);
+    }
+    out.set(m, info);
+  }
+  return out;
+}
+
+/**
+ * Server-side applies `manifests` (field manager `virtwork`) in dependency order ({@link applyRank}), each wave with
+ * bounded concurrency and the retry policy, and reports created / changed / unchanged by comparing resourceVersions
+ * with a list made before. A Namespace that exists without virtwork's label is left alone (skipped). Any
+ * non-transient error stops the apply, naming the object and the server's message. With `pruneRunId`, objects of
+ * that run (managed-by and run-id labels, no owner) that are no longer in `manifests` are deleted afterwards.
+ */
+export async function applyManifests(cluster: Cluster, manifests: readonly Manifest[], options: ApplyOptions = {}): Promise<ObjectOutcome[]> {
+  const infos = await discoverKinds(cluster, manifests, options);
+  const placed: Placed[] = manifests.map((manifest) => ({ manifest, info: infos.get(manifest)! }));
+  for (const p of placed) {
+    if (p.info.namespaced && !p.manifest.object.metadata.namespace) {
+      throw new VirtworkError(`${sourceOf(p.manifest)}: ${p.manifest.object.kind} ${p.manifest.object.metadata.name} has no metadata.namespace (pass -n)`);
+    }
+  }
+  const before = await listExisting(cluster, placed, options);
+  const outcomes: ObjectOutcome[] = [];
+  const report = (o: ObjectOutcome): void => {
+    outcomes.push(o);
+    options.onObject?.(o);
+  };
+  const ranks = [...new Set(placed.map((p) => applyRank(p.manifest.object.kind)))].sort((a, b) => a - b);
+  for (const rank of ranks) {
+    const wave = placed.filter((p) => applyRank(p.manifest.object.kind) === rank);
+    await mapLimit(wave, options.concurrency ?? DEFAULT_CONCURRENCY, async (p) => report(await applyOne(cluster, p, before, options)), cluster.signal);
+  }
+  if (options.pruneRunId !== undefined) {
+    for (const outcome of await prune(cluster, placed, before, options.pruneRunId, options)) report(outcome);
+  }
+  return outcomes;
+}
+
+/** What existed before the apply, by `group|kind|namespace|name`. */
+type Existing = Map<string, k8s.KubernetesObject>;
+
+function keyOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return [groupOf(apiVersion), kind, namespace ?? '', name].join('|');
+}
+
+/** One list per kind and namespace (virtwork's objects only), plus the Namespaces of the manifests read one by one. */
+async function listExisting(cluster: Cluster, placed: readonly Placed[], options: ApplyOptions): Promise<Existing> {
+  const existing: Existing = new Map();
+  const namespaces = [...new Set(placed.map((p) => p.manifest.object.metadata.namespace).filter((ns): ns is string => ns !== undefined))];
+  const lists = new Map<string, { ref: KindRef; namespace?: string }>();
+  for (const p of placed) {
+    if (p.manifest.object.kind === NAMESPACE.kind) continue;
+    const ns = p.info.namespaced ? p.manifest.object.metadata.namespace : undefined;
+    lists.set(`${p.info.apiVersion}|${p.info.kind}|${ns ?? ''}`, { ref: p.info, namespace: ns });
+  }
+  if (options.pruneRunId !== undefined) {
+    for (const ref of PRUNE_KINDS) for (const ns of namespaces) lists.set(`${ref.apiVersion}|${ref.kind}|${ns}`, { ref, namespace: ns });
+  }
+  const tasks: Array<() => Promise<void>> = [...lists.values()].map(({ ref, namespace }) => async () => {
+    if (PRUNE_KINDS.includes(ref) && !(await resourceOf(cluster, ref, options))) return;
+    const { items } = await listAll(cluster, ref, namespace, { [LABEL_MANAGED_BY]: MANAGED_BY }, options);
+    for (const obj of items) existing.set(keyOf(ref.apiVersion, ref.kind, obj.metadata?.namespace, obj.metadata?.name ?? ''), obj);
+  });
+  for (const p of placed.filter((p) => p.manifest.object.kind === NAMESPACE.kind && p.manifest.object.apiVersion === NAMESPACE.apiVersion)) {
+    const name = p.manifest.object.metadata.name;
+    tasks.push(async () => {
+      const ns = await call(cluster, `reading Namespace ${name}`, () => cluster.objects.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
+        .catch((err: unknown) => (httpStatus(err) === 404 ? undefined : Promise.reject(err))), options);
+      if (ns) existing.set(keyOf('v1', 'Namespace', undefined, name), ns);
+    });
+  }
+  await mapLimit(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (task) => task(), cluster.signal);
+  return existing;
+}
+
+async function applyOne(cluster: Cluster, p: Placed, before: Existing, options: ApplyOptions): Promise<ObjectOutcome> {
+  const { object } = p.manifest;
+  const base = { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, source: sourceOf(p.manifest) };
+  const previous = before.get(keyOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name));
+  if (object.kind === NAMESPACE.kind && previous && previous.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY) {
+    return { ...base, action: 'skipped', reason: `namespace exists and was not created by virtwork: left as is` };
+  }
+  const applied = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.patch(
+    structuredClone(object) as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined, FIELD_MANAGER,
+    options.forceConflicts ? true : undefined, k8s.PatchStrategy.ServerSideApply), options).catch((err: unknown) => {
+    throw err instanceof VirtworkError && !(err instanceof ApplyObjectError) && err.message.startsWith('cannot apply ')
+      ? new ApplyObjectError(err.message, object.kind, object.metadata.name, { cause: err.cause }) : err;
+  });
+  const action: ApplyAction = !previous ? 'created'
+    : previous.metadata?.resourceVersion === applied.metadata?.resourceVersion ? 'unchanged' : 'changed';
+  return { ...base, action };
+}
+
+/** Deletes this run's objects that the manifests no longer contain (never one with an owner, never another run's). */
+async function prune(cluster: Cluster, placed: readonly Placed[], before: Existing, runId: string, options: ApplyOptions): Promise<ObjectOutcome[]> {
+  const wanted = new Set(placed.map(({ manifest: { object: o } }) => keyOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)));
+  const refs = new Map<string, KindRef>([...PRUNE_KINDS, ...placed.map((p) => p.info)].map((r) => [`${groupOf(r.apiVersion)}|${r.kind}`, r]));
+  const selector = { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_RUN_ID]: runId };
+  const doomed = [...before].filter(([key, obj]) => !wanted.has(key) && key.split('|')[1] !== NAMESPACE.kind
+    && matchesLabels(obj, selector) && (obj.metadata?.ownerReferences ?? []).length === 0);
+  return mapLimit(doomed, options.concurrency ?? DEFAULT_CONCURRENCY, async ([key, obj]) => {
+    const [group, kind] = key.split('|');
+    const ref = refs.get(`${group}|${kind}`)!;
+    const target = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace } };
+    await call(cluster, `cannot prune ${describeObject(target)}`, () => cluster.objects.delete(target, undefined, options.dryRun ? 'All' : undefined,
+      undefined, undefined, undefined, { preconditions: { uid: obj.metadata?.uid } }).catch((err: unknown) => {
+      if (httpStatus(err) !== 404) throw err;
+    }), options);
+    return { kind: ref.kind, name: target.metadata.name ?? '', namespace: target.metadata.namespace, action: 'pruned' as const };
+  }, cluster.signal);
+}

@@ -1,0 +1,167 @@
+import * as k8s from '@kubernetes/client-node';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { VirtworkError, show } from '../errors';
+import { didYouMean } from '../_suggest';
+
+/** Where to find the cluster, and how to talk to it. */
+export interface ConnectOptions {
+  /**
+   * Kubeconfig file, or several separated by the platform's path delimiter (`:` on Linux), merged like kubectl
+   * does (the first file that defines a name or the current context wins).
+   * @default $KUBECONFIG, else ~/.kube/config, else the in-cluster service account
+   */
+  readonly kubeconfig?: string;
+  /**
+   * Context to use.
+   * @default the kubeconfig's current context
+   */
+  readonly context?: string;
+  /**
+   * Environment to read KUBECONFIG and HOME from.
+   * @default process.env
+   */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Aborts every request in flight and every later one (SIGINT/SIGTERM). */
+  readonly signal?: AbortSignal;
+  /**
+   * Time limit of one request (watches excepted), in milliseconds.
+   * @default 30000
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Connections kept open to the API server.
+   * @default 32
+   */
+  readonly maxSockets?: number;
+}
+
+/** A connection to one cluster and context: the only handle the rest of lib/cluster uses. */
+export interface Cluster {
+  /** The loaded configuration (for watches). */
+  readonly kc: k8s.KubeConfig;
+  /** Generic client: one code path for every kind. */
+  readonly objects: ObjectApi;
+  /** Name of the context in use (`in-cluster` inside a pod). */
+  readonly context: string;
+  /** API server URL. */
+  readonly server: string;
+  /** Namespace set in the context, if any. */
+  readonly contextNamespace?: string;
+  /** Aborted when the command is cancelled. */
+  readonly signal: AbortSignal;
+}
+
+/** client-node's generic object client, with its (cached) discovery made public. */
+export class ObjectApi extends k8s.KubernetesObjectApi {
+  /** How the server serves `kind` of `apiVersion` (undefined when the group version serves no such kind). */
+  public discover(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> {
+    return this.resource(apiVersion, kind);
+  }
+}
+
+/**
+ * A KubeConfig whose API requests share one keep-alive connection pool and carry a timeout and the cancellation
+ * signal (client-node otherwise opens a new TLS connection for every request).
+ */
+class PooledKubeConfig extends k8s.KubeConfig {
+  private pool?: https.Agent;
+
+  public constructor(private readonly signal: AbortSignal, private readonly timeoutMs: number, private readonly maxSockets: number) {
+    super();
+  }
+
+  public override async applySecurityAuthentication(context: Parameters<k8s.KubeConfig['applySecurityAuthentication']>[0]): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const fresh = context.getAgent();
+    if (fresh instanceof https.Agent) {
+      this.pool ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: this.maxSockets });
+      context.setAgent(this.pool);
+      fresh.destroy();
+    }
+    context.setSignal(AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]));
+  }
+}
+
+/**
+ * Loads the kubeconfig (or the in-cluster configuration), selects the context and returns a {@link Cluster}.
+ * Nothing is sent to the server yet. Bad input (missing file, unknown context) is a VirtworkError naming it.
+ */
+export function connect(options: ConnectOptions = {}): Cluster {
+  const env = options.env ?? process.env;
+  const signal = options.signal ?? new AbortController().signal;
+  const kc = new PooledKubeConfig(signal, options.requestTimeoutMs ?? 30_000, options.maxSockets ?? 32);
+  const files = kubeconfigFiles(options.kubeconfig, env);
+  if (files.length > 0) {
+    loadMerged(kc, files);
+  } else if (env.KUBERNETES_SERVICE_HOST) {
+    kc.loadFromCluster();
+  } else {
+    throw new VirtworkError('no kubeconfig: pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config');
+  }
+  if (options.context !== undefined) {
+    const names = kc.getContexts().map((c) => c.name);
+    if (!names.includes(options.context)) {
+      throw new VirtworkError(`--context: no context ${show(options.context)} in ${files.join(path.delimiter) || 'the in-cluster configuration'}` +
+        `${didYouMean(options.context, names)}; available: ${names.join(', ') || 'none'}`);
+    }
+    kc.setCurrentContext(options.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
+    throw new VirtworkError(`kubeconfig ${files.join(path.delimiter)}: ${kc.currentContext ? `context ${show(kc.currentContext)} names no known cluster` : 'no current context; pass --context'}`);
+  }
+  const objects = kc.makeApiClient(ObjectApi);
+  return {
+    kc,
+    objects,
+    context: kc.currentContext,
+    server: cluster.server,
+    contextNamespace: kc.getContextObject(kc.currentContext)?.namespace,
+    signal,
+  };
+}
+
+/** The kubeconfig files to read: the option, else $KUBECONFIG, else ~/.kube/config when it exists. */
+export function kubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const list = explicit ?? env.KUBECONFIG;
+  if (list !== undefined && list !== '') {
+    const files = list.split(path.delimiter).filter((f) => f !== '');
+    const source = explicit !== undefined ? '--kubeconfig' : 'KUBECONFIG';
+    const existing = files.filter((f) => fs.existsSync(f));
+    if (existing.length === 0) throw new VirtworkError(`${source}: no such file ${files.map((f) => show(f)).join(', ')}`);
+    // kubectl skips missing entries of a list, but an explicit single file must exist.
+    return existing;
+  }
+  const home = env.HOME ?? os.homedir();
+  const file = path.join(home, '.kube', 'config');
+  return fs.existsSync(file) ? [file] : [];
+}
+
+/** Loads `files` into `kc` with kubectl's merge rule: the first file that defines a name (or current-context) wins. */
+function loadMerged(kc: k8s.KubeConfig, files: readonly string[]): void {
+  const clusters = new Map<string, k8s.Cluster>();
+  const users = new Map<string, k8s.User>();
+  const contexts = new Map<string, k8s.Context>();
+  let currentContext: string | undefined;
+  for (const file of files) {
+    const one = new k8s.KubeConfig();
+    try {
+      one.loadFromFile(file);
+    } catch (err) {
+      throw new VirtworkError(`kubeconfig ${file}: cannot be read: ${(err as Error).message}`, { cause: err });
+    }
+    one.getClusters().forEach((c) => clusters.has(c.name) || clusters.set(c.name, c));
+    one.getUsers().forEach((u) => users.has(u.name) || users.set(u.name, u));
+    one.getContexts().forEach((c) => contexts.has(c.name) || contexts.set(c.name, c));
+    if (!currentContext && one.getCurrentContext()) currentContext = one.getCurrentContext();
+  }
+  kc.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext: currentContext ?? '',
+  });
+}
