@@ -1,58 +1,39 @@
 import { Command, Option } from 'commander';
-import { VirtworkError } from '../errors';
-import { renderToDir } from '../render';
-import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID } from '../virtual-machine';
-import { DEFAULT_WORKLOADS } from '../workloads/_registry';
+import { relative, resolve } from 'node:path';
+import { loadConfig } from '../config/synth-input';
+import { RenderResult, renderToDir } from '../render';
+import { addConfigOptions } from './_config-options';
+import { CliContext } from './_context';
 
-/** Options of `virtwork synth`. */
-export interface SynthOptions {
-  readonly workloads?: string;
-  readonly vmCount?: string;
-  readonly namespace?: string;
-  readonly runId?: string;
-  readonly output: string;
-}
+/** Output directory when neither `--output` nor `CDK8S_OUTDIR` names one. */
+export const DEFAULT_OUTPUT = 'dist';
 
-/** `virtwork synth`: renders the configuration into a directory of manifests. */
-export function synthCommand(): Command {
-  return new Command('synth')
-    .description('Synthesize VirtualMachine, Secret, DataVolume and Service manifests into a directory')
-    .option('-w, --workloads <list>', `comma-separated workloads (default: ${DEFAULT_WORKLOADS.join(',')})`)
-    .option('--vm-count <n>', 'VMs per workload (per role for multi-role workloads)')
-    .option('-n, --namespace <ns>', `namespace of every object (default: ${DEFAULT_NAMESPACE})`)
-    .option('--run-id <id>', `value of the virtwork/run-id label (default: ${DEFAULT_RUN_ID})`)
-    .addOption(new Option('-o, --output <dir>', 'directory to write').default('dist'))
+/** `virtwork synth`: renders the configuration into a directory of manifests, atomically. */
+export function synthCommand(ctx: CliContext): Command {
+  return addConfigOptions(new Command('synth'))
+    .description('Synthesize the configuration (virtwork.yaml, VIRTWORK_* variables, flags) into a directory of manifests, atomically')
+    .addOption(new Option('-o, --output <dir>', `directory to replace (env: CDK8S_OUTDIR, default: ${DEFAULT_OUTPUT})`))
     .addHelpText('after', `
+Precedence per key: flags > VIRTWORK_* environment variables > virtwork.yaml > defaults.
+
 Examples:
-  $ virtwork synth                                  # cpu + memory, one VM each, into dist/
-  $ virtwork synth --workloads cpu,memory --vm-count 3
-  $ virtwork synth -n load-test --output /tmp/manifests`)
-    .action((opts: SynthOptions) => {
-      const result = runSynth(opts);
-      process.stdout.write(`wrote ${result.files.length} files to ${result.outdir}/: ${result.files.join(', ')}\n`);
+  $ virtwork synth                                   # virtwork.yaml (or defaults: cpu + memory, one VM each) into dist/
+  $ virtwork synth --workloads cpu,memory,disk --vm-count 3
+  $ virtwork synth --params cpu.cpu-load-percent=50 --params memory.memory-percent=60
+  $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -o /tmp/manifests`)
+    .action((opts: Record<string, unknown>) => {
+      const result = runSynth(opts, ctx);
+      const shown = relative(ctx.cwd, result.outdir) || '.';
+      ctx.out(`wrote ${result.files.length} files to ${shown}/: ${result.files.join(', ')}\n`);
     });
 }
 
-/** Turns `synth` flags into a render of the output directory. */
-export function runSynth(opts: SynthOptions) {
-  const names = (opts.workloads ?? DEFAULT_WORKLOADS.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  if (names.length === 0) throw new VirtworkError('--workloads: no workload given');
-  let vmCount: number | undefined;
-  if (opts.vmCount !== undefined) {
-    vmCount = Number(opts.vmCount);
-    if (!/^\d+$/.test(opts.vmCount) || vmCount < 1) {
-      throw new VirtworkError(`--vm-count must be a positive integer, got ${JSON.stringify(opts.vmCount)}`);
-    }
-  }
-  return renderToDir(
-    {
-      namespace: opts.namespace ?? DEFAULT_NAMESPACE,
-      runId: opts.runId,
-      workloads: names.map((name) => ({ name, vmCount })),
-    },
-    opts.output,
-  );
+/**
+ * What `virtwork synth` and the cdk8s app run: load the configuration, synthesize in memory, then replace
+ * the output directory (`--output`, else `CDK8S_OUTDIR`, else `dist`). Bad input leaves it untouched.
+ */
+export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'>): RenderResult {
+  const loaded = loadConfig({ flags: opts, env: ctx.env, cwd: ctx.cwd });
+  const output = (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
+  return renderToDir(loaded.input, resolve(ctx.cwd, output));
 }

@@ -1,13 +1,33 @@
 import { Command } from 'commander';
-import { runMain } from './_main';
+import { packageInfo } from '../_package';
+import { CliContext, processContext } from './_context';
+import { runCli, runMain } from './_main';
+import { initCommand } from './init-command';
 import { synthCommand } from './synth-command';
+import { validateCommand } from './validate-command';
+import { workloadsCommand } from './workloads-command';
 
-/** The `virtwork` program (renderer side). */
-export function virtworkProgram(): Command {
-  return new Command('virtwork')
+/** The `virtwork` program (renderer side): synth, validate, workloads, init. */
+export function virtworkProgram(ctx: CliContext = processContext()): Command {
+  const program = new Command('virtwork')
     .description('Render realistic KubeVirt load (VMs running CPU, memory, disk, database, network and chaos workloads) as GitOps-ready manifests')
-    .exitOverride()
-    .addCommand(synthCommand());
+    .version(packageInfo().version, '-V, --version', 'print the version')
+    .addCommand(synthCommand(ctx))
+    .addCommand(validateCommand(ctx))
+    .addCommand(workloadsCommand(ctx))
+    .addCommand(initCommand(ctx))
+    .addHelpText('after', '\nExit codes: 0 success, 1 bad input or failed check, 2 usage error (unknown command or flag).');
+  for (const cmd of [program, ...program.commands]) {
+    cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err }).showSuggestionAfterError(true);
+  }
+  return program;
+}
+
+/** Runs `virtwork` with `args` (without the node and script names) in `ctx` and returns the exit code. */
+export function runVirtwork(args: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+  return runCli('virtwork', async () => {
+    await virtworkProgram(ctx).parseAsync([...args], { from: 'user' });
+  }, ctx.err);
 }
 
 /** Entry point of the `virtwork` bin. */

@@ -1,0 +1,99 @@
+import { Command } from 'commander';
+import { inspectCatalogEntry } from '../catalog/loader';
+import { CatalogSet, listCatalog } from '../config/catalog-dirs';
+import { loadConfig, loadMerged } from '../config/synth-input';
+import { VirtworkError, show } from '../errors';
+import { buildApp, renderCharts } from '../synth';
+import { didYouMean } from '../_suggest';
+import { addConfigOptions } from './_config-options';
+import { CliContext } from './_context';
+
+/** One line of the report of `virtwork validate`. */
+export interface ValidateLine {
+  /** OK, WARN or FAIL. */
+  readonly status: 'OK' | 'WARN' | 'FAIL';
+  /** `config`, or the catalog entry name. */
+  readonly subject: string;
+  /** What was found (may span several lines). */
+  readonly message: string;
+}
+
+/** `virtwork validate`: checks the configuration (by synthesizing it in memory) and the catalog entries. */
+export function validateCommand(ctx: CliContext): Command {
+  return addConfigOptions(new Command('validate'))
+    .description('Check the configuration (synthesized in memory, nothing written) and the catalog entries; exit 1 on any FAIL')
+    .argument('[entries...]', 'catalog entries to check (default: every entry of the catalog directories)')
+    .action((entries: string[], opts: Record<string, unknown>) => {
+      const lines = runValidate(opts, ctx, entries);
+      ctx.out(formatReport(lines));
+      return lines.some((l) => l.status === 'FAIL') ? Promise.reject(new ValidateFailed()) : undefined;
+    });
+}
+
+/** Thrown to exit 1 after the report is printed (nothing more to say on stderr). */
+class ValidateFailed extends VirtworkError {
+  public constructor() {
+    super('validation failed (see the FAIL lines above)');
+  }
+}
+
+/** Validates the configuration and the catalog entries; every finding is a line, nothing is thrown for bad input. */
+export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'>, entries: readonly string[] = []): ValidateLine[] {
+  const req = { flags: opts, env: ctx.env, cwd: ctx.cwd };
+  const lines: ValidateLine[] = [];
+  try {
+    const loaded = loadConfig(req);
+    const app = buildApp(loaded.input);
+    const files = renderCharts(app);
+    const objects = app.charts.flatMap((c) => c.toJson() as Array<{ kind: string }>);
+    const vms = objects.filter((o) => o.kind === 'VirtualMachine').length;
+    const names = loaded.input.workloads.map((w) => w.name);
+    lines.push({
+      status: 'OK',
+      subject: 'config',
+      message: `${loaded.configPath ?? 'defaults (no virtwork.yaml)'}: ${names.length} workloads (${names.join(', ')}), ${vms} VMs, ` +
+        `${objects.length} objects in ${files.size} files`,
+    });
+  } catch (err) {
+    if (!(err instanceof VirtworkError)) throw err;
+    lines.push({ status: 'FAIL', subject: 'config', message: err.message });
+  }
+  const catalog = catalogFor(req);
+  if (catalog instanceof VirtworkError) {
+    lines.push({ status: 'FAIL', subject: 'catalog', message: catalog.message });
+    return lines;
+  }
+  const known = [...catalog.available.keys()].sort();
+  for (const name of entries.length > 0 ? entries : known) {
+    const dir = catalog.available.get(name);
+    if (dir === undefined) {
+      lines.push({ status: 'FAIL', subject: name, message: `no catalog entry ${show(name)}${didYouMean(name, known)} in ${catalog.dirs.join(', ')}` });
+      continue;
+    }
+    const check = inspectCatalogEntry(dir, name);
+    if (check.errors.length > 0) lines.push({ status: 'FAIL', subject: name, message: check.errors.join('\n') });
+    else lines.push({ status: check.warnings.length > 0 ? 'WARN' : 'OK', subject: name, message: [dir, ...check.warnings].join('\n') });
+  }
+  return lines;
+}
+
+function catalogFor(req: Parameters<typeof loadMerged>[0]): CatalogSet | VirtworkError {
+  try {
+    return listCatalog(loadMerged(req));
+  } catch (err) {
+    if (err instanceof VirtworkError) return err;
+    throw err;
+  }
+}
+
+/** The report: one `STATUS  subject  message` line per finding (continuation lines indented), then a summary. */
+export function formatReport(lines: readonly ValidateLine[]): string {
+  const width = Math.max(...lines.map((l) => l.subject.length));
+  const body = lines.map((l) => {
+    const [first, ...rest] = l.message.split('\n');
+    const pad = ' '.repeat(6 + width + 2);
+    return [`${l.status.padEnd(4)}  ${l.subject.padEnd(width)}  ${first}`, ...rest.map((r) => `${pad}${r}`)].join('\n');
+  });
+  const count = (s: ValidateLine['status']) => lines.filter((l) => l.status === s).length;
+  return `${body.join('\n')}\n${count('OK')} ok, ${count('WARN')} with warnings, ${count('FAIL')} failed\n`;
+}

@@ -1,0 +1,141 @@
+import { DEFAULT_WORKLOADS } from '../workloads/_registry';
+import { CONFIG_ENV, CONFIG_FILE, SETTINGS, WORKLOAD_ENTRY, WORKLOAD_FLAGS, perWorkloadSettings } from './schema';
+import { Setting } from './setting';
+import { envNames } from './env';
+
+/** A setting's default as documented: `defaultDoc`, else the value in backquotes, else "unset". */
+export function formatDefault(s: Setting): string {
+  if (s.defaultDoc !== undefined) return s.defaultDoc;
+  if (s.default === undefined) return 'unset';
+  return `\`${Array.isArray(s.default) ? s.default.join(',') : String(s.default)}\``;
+}
+
+const code = (text: string | undefined) => (text === undefined ? '—' : `\`${text}\``);
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The Markdown of docs/configuration.md, generated from the setting tables of lib/config/schema.ts. */
+export function renderConfigurationDoc(): string {
+  const settings = Object.values(SETTINGS) as Setting[];
+  const lines: string[] = [
+    '<!-- Generated from lib/config/schema.ts by `npm run docs:config`: do not edit by hand (a test fails when it is stale). -->',
+    '# Configuration',
+    '',
+    '`virtwork synth`, `virtwork validate` and the cdk8s app (`npx cdk8s synth`) read the same configuration from three',
+    'places and merge it key by key: **flags > `VIRTWORK_*` environment variables > `virtwork.yaml` > defaults**.',
+    'Every value is checked before anything is written; a bad one stops synthesis with one line naming the file,',
+    'variable or flag, the key, the value and what is allowed, and leaves `dist/` untouched.',
+    '',
+    '## The file',
+    '',
+    `The file is \`--config <file>\`, else the file named by \`${CONFIG_ENV}\`, else \`${CONFIG_FILE}\` in the working`,
+    'directory when it exists (without one, defaults apply). It is one YAML document, a mapping of the keys below.',
+    'Keys are hyphenated (`cpu-cores`); the underscore spelling (`cpu_cores`) and the aliases listed below are',
+    'accepted too, but giving one setting under two spellings is an error, and so is an unknown key (the message',
+    'suggests the closest known key). Relative paths in the file are relative to the file\'s directory.',
+    '',
+    '## Settings',
+    '',
+    '| key | type | default | environment variable | flag |',
+    '| --- | --- | --- | --- | --- |',
+    ...settings.map((s) => `| ${s.notInFile ? `${code(s.key)} (not in the file)` : code(s.key)} | ${s.type} | ${cell(formatDefault(s))} | ${code(s.env)} | ${code(s.flag && cell(s.flag))} |`),
+    '',
+    ...settings.flatMap((s) => settingSection(s)),
+    '## The `workloads` map',
+    '',
+    'Under `workloads`, an entry per workload (a built-in or a catalog entry; `virtwork workloads` lists them)',
+    'selects it and overrides settings for it alone:',
+    '',
+    '| key | type | default | meaning |',
+    '| --- | --- | --- | --- |',
+    entryRow(WORKLOAD_ENTRY.enabled),
+    ...perWorkloadSettings().map(([, s]) => `| ${code(s.key)} | ${s.type} | the top-level \`${s.key}\` | ${cell(s.description)} Must be ${cell(s.allowed)}. |`),
+    entryRow(WORKLOAD_ENTRY.params),
+    '',
+    'A per-workload key wins over the top-level key of the file, but a flag or environment variable applies to every',
+    'workload and wins over both (flags > environment > file, always).',
+    '',
+    '## Selecting workloads',
+    '',
+    ...[WORKLOAD_FLAGS.workloads, WORKLOAD_FLAGS.params].flatMap((s) => settingSection(s as Setting)),
+    `Without \`${WORKLOAD_FLAGS.workloads.flag}\` or \`${WORKLOAD_FLAGS.workloads.env}\`, the selection is the default`,
+    `(${DEFAULT_WORKLOADS.map((w) => `\`${w}\``).join(', ')}), minus the entries with \`enabled: false\`, plus those with \`enabled: true\``,
+    '(in file order). Chaos workloads are never selected by default. Naming an unknown workload, the same workload',
+    'twice, or params of a workload that is not selected is an error.',
+    '',
+    '## Params',
+    '',
+    'Params are typed per workload (`virtwork workloads` lists them with their types, defaults and allowed values).',
+    'In the file they go under `workloads.<name>.params`; on the command line and in `VIRTWORK_PARAMS` they are',
+    '`workload.key=value` pairs separated by commas. A value may itself contain commas: a comma starts a new pair',
+    'only when what follows looks like `workload.key=`. Per key, `--params` > `VIRTWORK_PARAMS` > the file >',
+    'the param\'s default. Every unknown key (with "did you mean") and every bad value is reported, not only the first.',
+    '',
+    '## SSH access',
+    '',
+    'No guest user is created unless a password or a public key is given. Then the user (`ssh-user`, default',
+    '`virtwork`) gets the keys of `ssh-authorized-keys` plus those read from `ssh-key-files`, and the password:',
+    '`ssh-password` is hashed at synth time (the plaintext never reaches `dist/`, and it is refused in the file),',
+    '`ssh-password-hash` is used as is. A private key given where a public key is expected is refused without being',
+    'echoed.',
+    '',
+    '## Example',
+    '',
+    '```yaml',
+    ...renderConfigTemplate().trimEnd().split('\n'),
+    '```',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** A commented `virtwork.yaml` listing every key with its default (what `virtwork init` writes). */
+export function renderConfigTemplate(): string {
+  const lines = [
+    '# virtwork configuration: every key is optional; the defaults are shown commented out.',
+    '# Precedence per key: flags > VIRTWORK_* environment variables > this file > defaults.',
+    '# Every key: docs/configuration.md of the virtwork package, or `npx virtwork synth --help`.',
+    '',
+  ];
+  for (const s of Object.values(SETTINGS) as Setting[]) {
+    if (s.notInFile !== undefined) continue;
+    lines.push(`# ${s.description}`);
+    if (s.item) lines.push(`# ${s.key}:`, `#   - ${s.key === 'ssh-authorized-keys' ? 'ssh-ed25519 AAAA... user@host' : 'path'}`);
+    else lines.push(`# ${s.key}: ${s.default === undefined ? '' : String(s.default)}`.trimEnd());
+  }
+  lines.push(
+    '',
+    `# Workloads: ${DEFAULT_WORKLOADS.join(' and ')} run by default; enable others here (\`npx virtwork workloads\` lists them).`,
+    'workloads:',
+    ...DEFAULT_WORKLOADS.flatMap((w) => [`  ${w}:`, '    enabled: true', '    # vm-count: 1', '    # params: {}']),
+    '  # disk:',
+    '  #   enabled: true',
+    '  #   disk-size: 20Gi',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function settingSection(s: Setting): string[] {
+  const aliases = [
+    ...(s.aliases ?? []),
+    ...[s.key, ...(s.aliases ?? [])].filter((k) => k.includes('-')).map((k) => k.replace(/-/g, '_')),
+  ];
+  const envs = envNames(s);
+  return [
+    `### \`${s.key}\``,
+    '',
+    s.description,
+    '',
+    `- type: ${s.type}; allowed: ${s.allowed}`,
+    `- default: ${formatDefault(s)}`,
+    `- environment: ${envs.length ? envs.map((e) => `\`${e}\``).join(', ') : 'none'}${envs.length > 1 ? ' (aliases: setting two is an error)' : ''}`,
+    `- flag: ${s.flag ? `\`${s.flag}\`${s.repeatable ? ' (repeatable)' : ''}` : 'none'}`,
+    s.notInFile ? `- not in the file: ${s.notInFile}` : `- file key: \`${s.key}\`${aliases.length ? `; also accepted: ${aliases.map((a) => `\`${a}\``).join(', ')}` : ''}`,
+    ...(s.perWorkload ? [`- may also be set per workload: \`workloads.<name>.${s.key}\``] : []),
+    '',
+  ];
+}
+
+function entryRow(s: Setting): string {
+  return `| ${code(s.key)} | ${s.type} | ${cell(formatDefault(s))} | ${cell(s.description)} |`;
+}

@@ -1,0 +1,207 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { VirtworkError, show } from '../errors';
+import { badValue, throwProblems, unknownKey } from './_problems';
+import {
+  CONFIG_ENV, CONFIG_FILE, SETTINGS, SettingName, WORKLOAD_ENTRY, configFileSchema, fileKeys, perWorkloadSettings,
+  settingAt, workloadEntryKeys,
+} from './schema';
+import { Setting } from './setting';
+
+/** One entry of the `workloads` map of `virtwork.yaml`. */
+export interface WorkloadEntry {
+  /** `enabled`, when given. */
+  readonly enabled?: boolean;
+  /** Per-workload settings (vm-count, cpu-cores, …), validated. */
+  readonly settings: Partial<Record<SettingName, unknown>>;
+  /** Params as written, checked later against the workload's typed params. */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** What `virtwork.yaml` says, validated and with canonical keys. */
+export interface FileLayer {
+  /** File name as shown in messages (as the user gave it). */
+  readonly path: string;
+  /** Absolute directory of the file: relative paths in it resolve from here. */
+  readonly dir: string;
+  /** Top-level settings that are given. */
+  readonly settings: Partial<Record<SettingName, unknown>>;
+  /** The `workloads` map, in file order. */
+  readonly workloads: ReadonlyMap<string, WorkloadEntry>;
+}
+
+/**
+ * Where the configuration file is: `--config`, else `VIRTWORK_CONFIG`, else `virtwork.yaml` in `cwd` when it
+ * exists. A file named explicitly must exist. Returns the path as given, or undefined when there is none.
+ */
+export function findConfigFile(o: { readonly flag?: string; readonly env: NodeJS.ProcessEnv; readonly cwd: string }): string | undefined {
+  const named = o.flag ?? (o.env[CONFIG_ENV] || undefined);
+  if (named !== undefined) {
+    const how = o.flag !== undefined ? '--config' : CONFIG_ENV;
+    const abs = resolve(o.cwd, named);
+    if (!existsSync(abs)) throw new VirtworkError(`${how}: configuration file ${show(named)} does not exist`);
+    if (!statSync(abs).isFile()) throw new VirtworkError(`${how}: ${show(named)} is not a file`);
+    return named;
+  }
+  return existsSync(resolve(o.cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined;
+}
+
+/** Reads and validates a configuration file (`path` relative to `cwd`). */
+export function loadConfigFile(path: string, cwd: string): FileLayer {
+  const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new VirtworkError(`${path}: cannot read the configuration file: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfigFile(text, path, dirname(abs));
+}
+
+/** Parses and validates the text of a configuration file; `path` names it in messages, `dir` is its directory. */
+export function parseConfigFile(text: string, path: string, dir: string): FileLayer {
+  const raw = parseYaml(text, path);
+  if (raw === null || raw === undefined) return { path, dir, settings: {}, workloads: new Map() };
+  const problems: string[] = [];
+  const top = normaliseMap(raw, `${path}`, '', fileKeys(), aliasesOf(Object.values(SETTINGS) as Setting[], true), problems, forbiddenTop());
+  const workloads = top.workloads;
+  if (workloads !== undefined) {
+    if (!isMap(workloads)) {
+      problems.push(`${path}: workloads: must be a mapping of workload names to their settings, got ${show(workloads)}`);
+      delete top.workloads;
+    } else {
+      const entries: Record<string, unknown> = {};
+      for (const [name, entry] of Object.entries(workloads)) {
+        const where = `${path}: workloads.${name}`;
+        if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+          problems.push(`${path}: workloads: ${show(name)} is not a workload name (lowercase letters, digits and "-", as listed by \`virtwork workloads\`)`);
+          continue;
+        }
+        if (entry === null) entries[name] = {};
+        else if (!isMap(entry)) problems.push(`${where}: must be a mapping of settings (${workloadEntryKeys().join(', ')}), got ${show(entry)}`);
+        else entries[name] = normaliseMap(entry, path, `workloads.${name}.`, workloadEntryKeys(), aliasesOf(entryKinds(), false), problems, new Map());
+      }
+      top.workloads = entries;
+    }
+  }
+  const parsed = configFileSchema().safeParse(top);
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const at = issue.path.map(String);
+      const key = at.join('.');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const where = `${path}: ${at.reduce((acc, p, i) => (typeof issue.path[i] === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')}`;
+      problems.push(badValue(where, settingAt(issue.path), valueAt(top, issue.path)));
+    }
+  }
+  throwProblems(problems);
+  return toLayer(parsed.data!, path, dir);
+}
+
+function parseYaml(text: string, path: string): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0] ?? doc.warnings[0];
+  if (first) {
+    const { line, col } = lines.linePos(first.pos[0]);
+    const message = first.code === 'MULTIPLE_DOCS' ? 'holds several YAML documents; keep one' : first.message.split('\n')[0];
+    throw new VirtworkError(`${path}:${line}:${col}: invalid YAML: ${message}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new VirtworkError(`${path}: invalid YAML: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, p) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined), obj);
+}
+
+function entryKinds(): Setting[] {
+  return [WORKLOAD_ENTRY.enabled, WORKLOAD_ENTRY.params, ...perWorkloadSettings().map(([, s]) => s)] as Setting[];
+}
+
+/** Other spellings → canonical key: underscore spellings of every key, and declared aliases (with theirs). */
+function aliasesOf(settings: readonly Setting[], withDeclared: boolean): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const s of settings) {
+    const names = [s.key, ...(withDeclared ? (s.aliases ?? []) : [])];
+    for (const n of names) {
+      if (n !== s.key) map.set(n, s.key);
+      if (n.includes('-')) map.set(n.replace(/-/g, '_'), s.key);
+    }
+  }
+  return map;
+}
+
+/** Keys that exist but may not be in the file, with the reason (their underscore spellings too). */
+function forbiddenTop(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const s of Object.values(SETTINGS) as Setting[]) {
+    if (s.notInFile === undefined) continue;
+    map.set(s.key, s.notInFile);
+    map.set(s.key.replace(/-/g, '_'), s.notInFile);
+  }
+  return map;
+}
+
+/**
+ * Copies a mapping under canonical keys: aliases are renamed, a setting given under two spellings, a key that
+ * may not be in the file and an unknown key (with "did you mean") are problems.
+ */
+function normaliseMap(
+  raw: unknown, path: string, prefix: string, known: readonly string[], aliases: ReadonlyMap<string, string>,
+  problems: string[], forbidden: ReadonlyMap<string, string>,
+): Record<string, unknown> {
+  if (!isMap(raw)) {
+    problems.push(`${path}: must be a mapping of settings (${known.join(', ')}), got ${show(raw)}`);
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  const spelledAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(raw)) {
+    const canonical = known.includes(key) ? key : aliases.get(key);
+    if (canonical === undefined) {
+      const reason = forbidden.get(key);
+      const shown = `${prefix}${/^[\w.-]+$/.test(key) ? key : show(key)}`;
+      problems.push(reason !== undefined ? `${path}: ${shown}: not allowed in the file: ${reason}` : unknownKey(`${path}: ${shown}`, key, known));
+      continue;
+    }
+    const earlier = spelledAs.get(canonical);
+    if (earlier !== undefined) {
+      problems.push(`${path}: ${prefix}${earlier} and ${prefix}${key} are the same setting (${canonical}); keep one`);
+      continue;
+    }
+    spelledAs.set(canonical, key);
+    out[canonical] = value;
+  }
+  return out;
+}
+
+function toLayer(data: Record<string, unknown>, path: string, dir: string): FileLayer {
+  const byKey = new Map((Object.entries(SETTINGS) as Array<[SettingName, Setting]>).map(([name, s]) => [s.key, name]));
+  const settings: Partial<Record<SettingName, unknown>> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const name = byKey.get(key);
+    if (name !== undefined && value !== undefined) settings[name] = value;
+  }
+  const workloads = new Map<string, WorkloadEntry>();
+  for (const [wl, entry] of Object.entries((data.workloads ?? {}) as Record<string, Record<string, unknown>>)) {
+    const perWorkload: Partial<Record<SettingName, unknown>> = {};
+    for (const [name, s] of perWorkloadSettings()) if (entry[s.key] !== undefined) perWorkload[name] = entry[s.key];
+    workloads.set(wl, {
+      enabled: entry.enabled as boolean | undefined,
+      settings: perWorkload,
+      params: entry.params as Record<string, unknown> | undefined,
+    });
+  }
+  return { path, dir, settings, workloads };
+}

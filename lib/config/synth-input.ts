@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CloudUser } from '../cloud-init';
+import { VirtworkError, show } from '../errors';
+import { parseAuthorizedKeys, resolveSsh } from '../ssh';
+import { SynthInput, WorkloadSelection } from '../synth';
+import { didYouMean } from '../_suggest';
+import { WorkloadClass } from '../workloads/_registry';
+import { throwProblems } from './_problems';
+import { CatalogSet, knownWorkloads, resolveCatalog } from './catalog-dirs';
+import { readEnv } from './env';
+import { readFlags } from './flags';
+import { findConfigFile, loadConfigFile } from './loader';
+import { EMPTY_LAYER, MergedConfig, mergeLayers, workloadParams, workloadSettings } from './merge';
+
+/** What a command gives to load the configuration: parsed flags, the environment and the working directory. */
+export interface ConfigRequest {
+  /** Options commander parsed (attribute → value); `config` names the file. */
+  readonly flags?: Readonly<Record<string, unknown>>;
+  /** Environment (`process.env`). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Working directory. */
+  readonly cwd: string;
+}
+
+/** The loaded configuration: the merged layers, the workload classes, and what synthesis needs. */
+export interface LoadedConfig {
+  /** The configuration file used, as named (undefined without one). */
+  readonly configPath?: string;
+  /** Merged layers. */
+  readonly merged: MergedConfig;
+  /** Catalog directories and the entries they hold. */
+  readonly catalog: CatalogSet;
+  /** Built-in and catalog workload classes by name. */
+  readonly registry: Readonly<Record<string, WorkloadClass>>;
+  /** Input of {@link synthesize}. */
+  readonly input: SynthInput;
+}
+
+/**
+ * Loads the configuration the way `virtwork synth` and the cdk8s app do: `virtwork.yaml` (or `--config` /
+ * `VIRTWORK_CONFIG`), `VIRTWORK_*` variables and flags, merged flags > env > file > defaults, the selected
+ * catalog entries loaded, params checked against each workload's schema and SSH keys read. Every problem is
+ * a VirtworkError naming the file, variable or flag, the key, the value and what is allowed.
+ */
+export function loadConfig(req: ConfigRequest): LoadedConfig {
+  const merged = loadMerged(req);
+  const file = merged.file;
+  const configPath = file?.path;
+  const names = [...new Set([...merged.selection.map((s) => s.name), ...(file?.workloads.keys() ?? [])])];
+  const catalog = resolveCatalog(merged, names);
+  const registry = catalog.registry;
+  const problems = checkNames(merged, registry, knownWorkloads(catalog));
+  const workloads = merged.selection.filter((sel) => sel.name in registry).map((sel) => selection(merged, sel.name, registry[sel.name], problems));
+  throwProblems(problems);
+  const s = merged.settings;
+  const input: SynthInput = {
+    namespace: s.namespace!,
+    runId: s.runId,
+    image: s.image,
+    cpuCores: s.cpuCores,
+    memory: s.memory,
+    dataDiskSize: s.diskSize,
+    ssh: sshOf(merged),
+    workloads,
+    registry,
+  };
+  return { configPath, merged, catalog, registry, input };
+}
+
+/** Reads the three layers (flags, environment, file) and merges them; nothing else is read. */
+export function loadMerged(req: ConfigRequest): MergedConfig {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof VirtworkError)) throw err;
+      problems.push(err.message);
+      return undefined;
+    }
+  };
+  const flags = req.flags ? attempt(() => readFlags(req.flags!)) : EMPTY_LAYER;
+  const env = attempt(() => readEnv(req.env));
+  const file = attempt(() => {
+    const configPath = findConfigFile({ flag: req.flags?.config as string | undefined, env: req.env, cwd: req.cwd });
+    return configPath === undefined ? undefined : loadConfigFile(configPath, req.cwd);
+  });
+  throwProblems(problems);
+  return mergeLayers({ file, env: env!, flags: flags!, cwd: req.cwd });
+}
+
+/** Every selected name, every name of the file's `workloads` map and every params prefix must be a known workload. */
+function checkNames(m: MergedConfig, registry: Readonly<Record<string, WorkloadClass>>, known: readonly string[]): string[] {
+  const problems: string[] = [];
+  const unknown = (name: string) => `unknown workload ${show(name)}${didYouMean(name, known)}; available: ${known.join(', ')}`;
+  const seen = new Set<string>();
+  for (const sel of m.selection) {
+    if (!(sel.name in registry)) problems.push(`${sel.where}: ${unknown(sel.name)}`);
+    else if (seen.has(sel.name)) problems.push(`${sel.where}: workload ${show(sel.name)} is selected twice`);
+    seen.add(sel.name);
+  }
+  if (m.selection.length === 0) {
+    const where = m.flags.workloads?.where ?? m.env.workloads?.where ?? m.file?.path ?? 'configuration';
+    problems.push(`${where}: no workload selected; available: ${known.join(', ')}`);
+  }
+  for (const name of m.file?.workloads.keys() ?? []) {
+    if (!(name in registry)) problems.push(`${m.file!.path}: workloads.${name}: ${unknown(name)}`);
+  }
+  for (const layer of [m.env, m.flags]) {
+    for (const name of Object.keys(layer.params?.values ?? {})) {
+      const where = `${layer.params!.where}: ${name}`;
+      if (!(name in registry)) problems.push(`${where}: ${unknown(name)}`);
+      else if (!seen.has(name)) problems.push(`${where}: workload ${show(name)} is not selected (selected: ${[...seen].join(', ')})`);
+    }
+  }
+  return problems;
+}
+
+/** One workload's selection: its settings (per-workload keys applied) and its params, each source checked. */
+function selection(m: MergedConfig, name: string, cls: WorkloadClass, problems: string[]): WorkloadSelection {
+  const params: Record<string, unknown> = {};
+  for (const source of workloadParams(m, name)) {
+    try {
+      cls.params.resolve(source.values, source.where);
+    } catch (err) {
+      if (!(err instanceof VirtworkError)) throw err;
+      problems.push(...err.message.split('\n'));
+    }
+    Object.assign(params, source.values);
+  }
+  const s = workloadSettings(m, name);
+  return { name, vmCount: s.vmCount, cpuCores: s.cpuCores, memory: s.memory, dataDiskSize: s.diskSize, params };
+}
+
+/** The SSH user from the merged settings, with the keys of every key file; undefined without credentials. */
+function sshOf(m: MergedConfig): CloudUser | undefined {
+  const s = m.settings;
+  const o = m.origins;
+  if (o.sshPassword && o.sshPasswordHash) {
+    throw new VirtworkError(`${o.sshPassword.where} and ${o.sshPasswordHash.where}: give either a password or a password hash, not both`);
+  }
+  const keys = [...(s.sshAuthorizedKeys ?? [])];
+  for (const path of s.sshKeyFiles ?? []) keys.push(...readKeyFile(path, o.sshKeyFiles!.where, o.sshKeyFiles!.dir));
+  try {
+    return resolveSsh({ user: s.sshUser, password: s.sshPassword, passwordHash: s.sshPasswordHash, authorizedKeys: keys });
+  } catch (err) {
+    if (err instanceof VirtworkError && err.message.startsWith('ssh: ')) {
+      throw new VirtworkError(`${o.sshUser?.where ?? 'ssh'}: ${err.message.slice(5)}`);
+    }
+    throw err;
+  }
+}
+
+/** The public keys of a key file (an authorized_keys file: one key per line, blank lines and comments skipped). */
+function readKeyFile(path: string, where: string, dir: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(resolve(dir, path), 'utf8');
+  } catch (err) {
+    throw new VirtworkError(`${where}: cannot read SSH key file ${show(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const keys = parseAuthorizedKeys(text, `${where}: ${path}`);
+  if (keys.length === 0) throw new VirtworkError(`${where}: SSH key file ${show(path)} holds no public key`);
+  return keys;
+}
