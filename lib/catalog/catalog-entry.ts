@@ -1,0 +1,165 @@
+import { VirtworkError } from '../errors';
+import { CatalogParamSchema, CatalogParamSpec } from './catalog-params';
+import { checkFiles } from './_file-checks';
+import { checkManifest, entryNameProblems } from './_manifest-checks';
+import { MANIFEST_FILE, ManifestResult, parseManifest } from './manifest';
+
+/** The files of one catalog entry directory, already read (the entry is checked without touching the disk). */
+export interface CatalogSource {
+  /** Entry name: the directory name, which becomes the workload name. */
+  readonly name: string;
+  /** Where the entry lives, used to prefix messages (e.g. `catalog/redis-bench`). */
+  readonly location: string;
+  /** Regular files directly in the entry directory: file name → content. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Names of sub-directories (not used; reported as warnings). */
+  readonly directories?: readonly string[];
+}
+
+/** A file of an entry. */
+export interface CatalogFile {
+  /** File name in the entry directory (`server.service`, `run.sh`). */
+  readonly file: string;
+  /** Content, with `{{…}}` placeholders not yet substituted. */
+  readonly content: string;
+}
+
+/** A systemd unit of an entry. */
+export interface CatalogUnit extends CatalogFile {
+  /** File name without `.service` (a role name in role-based entries). */
+  readonly stem: string;
+  /** Name it is installed under in `/etc/systemd/system`: `virtwork-<entry>-<stem>.service`, which no distribution unit uses. */
+  readonly installName: string;
+}
+
+/** A script of an entry, installed executable and referenced from units as `{{script:<file>}}`. */
+export interface CatalogScript extends CatalogFile {
+  /** Path it is installed at: `/usr/local/bin/virtwork-<entry>-<file>`. */
+  readonly installPath: string;
+}
+
+/** A role of a role-based entry (`virtwork-<entry>-<role>-<i>` VMs running `<role>.service`). */
+export interface CatalogRole {
+  /** Role name (`virtwork/role` label). */
+  readonly name: string;
+  /** Fixed number of VMs; undefined follows the workload's vmCount. */
+  readonly vmCount?: number;
+  /** Packages of this role only, installed after the entry's packages. */
+  readonly packages: readonly string[];
+  /** The role's unit (`<role>.service`). */
+  readonly unit: CatalogUnit;
+}
+
+/** A data disk of an entry: a blank DataVolume per VM, formatted and mounted by the guest. */
+export interface CatalogStorage {
+  /** Disk name and DataVolume base name (the DataVolume is `<name>-<vm>`). */
+  readonly name: string;
+  /** Requested size, a quantity like `10Gi`. */
+  readonly size: string;
+  /** virtio serial: the guest finds the disk at `/dev/disk/by-id/virtio-<serial>`. */
+  readonly serial: string;
+  /** Absolute mount point in the guest. */
+  readonly mount: string;
+  /** Roles whose VMs get the disk; undefined means every VM of the entry. */
+  readonly roles?: readonly string[];
+}
+
+/** A port of an entry's Service. */
+export interface CatalogServicePort {
+  /** Port name (IANA service name rules). */
+  readonly name: string;
+  /** Port number; the target port is the same. */
+  readonly port: number;
+  /** Protocol. */
+  readonly protocol: 'TCP' | 'UDP';
+}
+
+/** The ClusterIP Service `virtwork-<entry>` in front of an entry's VMs. */
+export interface CatalogService {
+  /** Ports, at least one. */
+  readonly ports: readonly CatalogServicePort[];
+  /** Only VMs of this role are selected; undefined selects every VM of the entry. */
+  readonly selectorRole?: string;
+}
+
+/** A catalog entry, checked: everything a CatalogWorkload needs to render it, with no file access. */
+export interface CatalogEntry {
+  /** Entry (workload) name. */
+  readonly name: string;
+  /** Where it was loaded from, for messages. */
+  readonly location: string;
+  /** One-line description from the manifest. */
+  readonly description?: string;
+  /** Packages installed on every VM. */
+  readonly packages: readonly string[];
+  /** Params as declared, in manifest order (for docs). */
+  readonly paramSpecs: readonly CatalogParamSpec[];
+  /** Typed params schema: resolves user values with precise errors. */
+  readonly params: CatalogParamSchema;
+  /** Roles of a role-based entry; undefined for an entry whose every VM runs every unit. */
+  readonly roles?: readonly CatalogRole[];
+  /** Every unit, sorted by file name. */
+  readonly units: readonly CatalogUnit[];
+  /** Every script, sorted by file name. */
+  readonly scripts: readonly CatalogScript[];
+  /** Data disks. */
+  readonly storage: readonly CatalogStorage[];
+  /** The Service, when declared. */
+  readonly service?: CatalogService;
+}
+
+/** Result of {@link checkCatalogEntry}: the entry when there is no error, and every error and warning. */
+export interface CatalogCheck {
+  /** The checked entry; undefined when there is any error. */
+  readonly entry?: CatalogEntry;
+  /** Errors, each naming the file, the field and the value. */
+  readonly errors: readonly string[];
+  /** Warnings: things that work but are probably not meant (unused params, ignored files). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Checks a catalog entry from its files: entry name, manifest (strict schema, then consistency: types of
+ * defaults, duplicates, role references), units per role, scripts, placeholders and generated name lengths.
+ * Pure: the loader reads the files, this decides.
+ */
+export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const manifestText = source.files.get(MANIFEST_FILE);
+  const parsed: ManifestResult = manifestText === undefined ? { manifest: {}, problems: [] } : parseManifest(manifestText);
+  const where = (file: string) => `${source.location}/${file}`;
+  errors.push(...parsed.problems.map((p) => `${where(MANIFEST_FILE)}: ${p}`));
+  errors.push(...entryNameProblems(source.name, parsed.manifest?.roles?.map((r) => r.name)).map((e) => `${source.location}: ${e}`));
+  const checked = parsed.manifest ? checkManifest(parsed.manifest) : undefined;
+  if (checked) {
+    errors.push(...checked.errors.map((e) => `${where(MANIFEST_FILE)}: ${e}`));
+    warnings.push(...checked.warnings.map((w) => `${where(MANIFEST_FILE)}: ${w}`));
+  }
+  const files = checkFiles(source, checked?.manifest);
+  errors.push(...files.errors);
+  warnings.push(...files.warnings);
+  if (errors.length > 0 || !checked || !files.result) return { errors, warnings };
+  const m = checked.manifest;
+  const entry: CatalogEntry = {
+    name: source.name,
+    location: source.location,
+    description: m.description,
+    packages: m.packages,
+    paramSpecs: m.paramSpecs,
+    params: m.params,
+    roles: m.roles?.map((r) => ({ ...r, unit: files.result!.units.find((u) => u.stem === r.name)! })),
+    units: files.result.units,
+    scripts: files.result.scripts,
+    storage: m.storage,
+    service: m.service,
+  };
+  return { entry, errors, warnings };
+}
+
+/** Checks an entry and returns it, or throws one VirtworkError listing every error (one per line). */
+export function parseCatalogEntry(source: CatalogSource): CatalogEntry {
+  const check = checkCatalogEntry(source);
+  if (!check.entry) throw new VirtworkError(check.errors.join('\n'));
+  return check.entry;
+}

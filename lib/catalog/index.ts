@@ -1,0 +1,7 @@
+export * from './catalog-entry';
+export * from './catalog-params';
+export * from './catalog-workload';
+export * from './loader';
+export * from './manifest';
+export * from './placeholders';
+export * from './validate';
