@@ -1,0 +1,31 @@
+import { VM_OPTION_KEYS, checkVmOptions, pickVmOptions } from '../../lib/vm-options';
+
+describe('VmOptions', () => {
+  it('picks exactly the VM options out of larger props', () => {
+    const props = { vmCount: 3, size: 'small' as const, spread: 'required' as const, params: { x: 1 }, runStrategy: undefined };
+    expect(pickVmOptions(props)).toEqual({ size: 'small', spread: 'required' });
+  });
+
+  it('lists every option once', () => {
+    expect(new Set(VM_OPTION_KEYS).size).toBe(VM_OPTION_KEYS.length);
+  });
+
+  it('accepts a full, consistent set of options', () => {
+    const o = {
+      size: 'large' as const, preference: { name: 'fedora' }, rootDisk: { dataSource: { name: 'fedora' }, accessModes: ['ReadWriteMany' as const] },
+      dataDisk: { storageClass: 'ocs', volumeMode: 'Block' as const }, nodeSelector: { a: 'b' }, tolerations: [{ operator: 'Exists' as const }],
+      spread: 'preferred' as const, evictionStrategy: 'LiveMigrateIfPossible' as const, runStrategy: 'Manual' as const, architecture: 'arm64' as const,
+      userDataSecret: { mode: 'reference' as const },
+    };
+    expect(checkVmOptions('cpu', o)).toBe(o);
+  });
+
+  it.each([
+    [{ architecture: 'x86_64' }, 'cpu: architecture must be one of amd64, arm64, s390x, got "x86_64"'],
+    [{ evictionStrategy: 'Migrate' }, 'cpu: evictionStrategy must be one of LiveMigrate, LiveMigrateIfPossible, None, External, got "Migrate"'],
+    [{ tolerations: [{ value: 'x' }] }, 'cpu: tolerations[0]: a toleration without a key must use operator "Exists"'],
+    [{ image: 'quay.io/a:1', rootDisk: { dataSource: { name: 'fedora' } } }, 'cpu: image and rootDisk are mutually exclusive'],
+  ])('fails when given %j', (o, message) => {
+    expect(() => checkVmOptions('cpu', o as any)).toThrow(message);
+  });
+});
