@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Binaries } from './binaries';
-import { logTail, ServerProcess, startServer } from './processes';
+import { logTail, removeOnExit, ServerProcess, startServer } from './processes';
 
 /** kubeconfig context of `virtwork-admin` (group `system:masters`): may do anything. */
 export const ADMIN_CONTEXT = 'admin';
@@ -32,10 +32,12 @@ const READY_TIMEOUT_MS = 60_000;
  */
 export async function startControlPlane(binaries: Binaries): Promise<ControlPlane> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtwork-apiserver-'));
+  const forgetDir = removeOnExit(dir);
   const servers: ServerProcess[] = [];
   const stop = async (): Promise<void> => {
     for (const server of [...servers].reverse()) await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+    forgetDir();
   };
   try {
     const [etcdPort, peerPort, apiPort] = await freePorts(3);

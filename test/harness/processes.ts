@@ -12,6 +12,7 @@ export interface ServerProcess {
 }
 
 const running = new Set<number>();
+const directories = new Set<string>();
 
 /**
  * Starts `binary args…` detached in a new process group. It cannot outlive this Node process: the group is killed
@@ -19,7 +20,7 @@ const running = new Set<number>();
  * should Node itself be killed with SIGKILL.
  */
 export function startServer(name: string, binary: string, args: readonly string[], logFile: string): ServerProcess {
-  killGroupsOnExit();
+  cleanUpOnExit();
   const log = fs.openSync(logFile, 'a');
   const [command, commandArgs] = fs.existsSync(SETPRIV)
     ? [SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args]]
@@ -46,6 +47,16 @@ export function startServer(name: string, binary: string, args: readonly string[
   return { name, logFile, exited, stop };
 }
 
+/**
+ * Removes `dir` when this Node process exits or is interrupted, should nobody have done it before; the returned
+ * function forgets it.
+ */
+export function removeOnExit(dir: string): () => void {
+  cleanUpOnExit();
+  directories.add(dir);
+  return () => directories.delete(dir);
+}
+
 /** The last `lines` lines of a log file, for error messages. */
 export function logTail(logFile: string, lines = 30): string {
   const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
@@ -64,14 +75,19 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 
 let handlersInstalled = false;
 
-function killGroupsOnExit(): void {
+function cleanUpOnExit(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  process.once('exit', () => running.forEach((pgid) => killGroup(pgid, 'SIGKILL')));
+  process.once('exit', cleanUp);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      running.forEach((pgid) => killGroup(pgid, 'SIGKILL'));
+      cleanUp();
       process.kill(process.pid, signal); // then let the signal do what it would have done
     });
   }
+}
+
+function cleanUp(): void {
+  running.forEach((pgid) => killGroup(pgid, 'SIGKILL'));
+  directories.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 }
