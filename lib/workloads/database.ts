@@ -4,7 +4,7 @@ import { ParamInput, defineParams, int } from '../params';
 import { parseQuantity } from '../quantity';
 import { execLine, renderUnit } from '../systemd-unit';
 import { dataDisk, dataDiskSetup } from './_disk-setup';
-import { Workload, WorkloadProps } from './_workload';
+import { UnitFile, Workload, WorkloadProps } from './_workload';
 
 /** PostgreSQL data directory of the Fedora package, where the data disk is mounted. */
 const DATA_DIR = '/var/lib/pgsql/data';
@@ -53,6 +53,40 @@ export class DatabaseWorkload extends Workload {
     const disk = dataDiskSetup({ id: 'database', serial: 'virtwork-dbdisk', mount: DATA_DIR });
     const threads = Math.min(2, p.clients);
     const bench = `while true; do pgbench -c ${p.clients} -j ${threads} -T ${p.duration} pgbench; sleep 10; done`;
+    const units: UnitFile[] = [
+      ...disk.units,
+      {
+        name: 'virtwork-database-initdb.service',
+        content: renderUnit({
+          description: 'Virtwork database: initdb on the data disk',
+          after: [disk.unitName],
+          requires: [disk.unitName],
+          service: [['Type', 'oneshot'], ['RemainAfterExit', 'yes'], ['ExecStart', execLine([INITDB])]],
+        }),
+      },
+      {
+        name: 'virtwork-database-prepare.service',
+        noBlock: true,
+        content: renderUnit({
+          description: 'Virtwork database: pgbench tables',
+          after: ['postgresql.service'],
+          requires: ['postgresql.service'],
+          service: [['Type', 'oneshot'], ['RemainAfterExit', 'yes'], ['User', 'postgres'], ['ExecStart', execLine([PREPARE])],
+            ['TimeoutStartSec', '2h']],
+        }),
+      },
+      {
+        name: 'virtwork-database.service',
+        noBlock: true,
+        content: renderUnit({
+          description: 'Virtwork database benchmark workload',
+          after: ['network.target', 'postgresql.service', 'virtwork-database-prepare.service'],
+          requires: ['postgresql.service', 'virtwork-database-prepare.service'],
+          service: [['Type', 'simple'], ['User', 'postgres'], ['ExecStart', execLine(['/bin/bash', '-c', bench])],
+            ['Restart', 'always'], ['RestartSec', '10']],
+        }),
+      },
+    ];
     this.addRole({
       packages: ['postgresql-server'],
       files: [
@@ -61,40 +95,10 @@ export class DatabaseWorkload extends Workload {
         { path: PREPARE, content: prepareScript(p['scale-factor']), permissions: '0755' },
         { path: POSTGRESQL_DROP_IN, content: postgresqlDropIn(), permissions: '0644' },
       ],
-      units: [
-        ...disk.units,
-        {
-          name: 'virtwork-database-initdb.service',
-          content: renderUnit({
-            description: 'Virtwork database: initdb on the data disk',
-            after: [disk.unitName],
-            requires: [disk.unitName],
-            service: [['Type', 'oneshot'], ['RemainAfterExit', 'yes'], ['ExecStart', execLine([INITDB])]],
-          }),
-        },
-        {
-          name: 'virtwork-database-prepare.service',
-          content: renderUnit({
-            description: 'Virtwork database: pgbench tables',
-            after: ['postgresql.service'],
-            requires: ['postgresql.service'],
-            service: [['Type', 'oneshot'], ['RemainAfterExit', 'yes'], ['User', 'postgres'], ['ExecStart', execLine([PREPARE])],
-              ['TimeoutStartSec', '2h']],
-          }),
-        },
-        {
-          name: 'virtwork-database.service',
-          content: renderUnit({
-            description: 'Virtwork database benchmark workload',
-            after: ['network.target', 'postgresql.service', 'virtwork-database-prepare.service'],
-            requires: ['postgresql.service', 'virtwork-database-prepare.service'],
-            service: [['Type', 'simple'], ['User', 'postgres'], ['ExecStart', execLine(['/bin/bash', '-c', bench])],
-              ['Restart', 'always'], ['RestartSec', '10']],
-          }),
-        },
-      ],
+      units,
       setup: disk.setup,
       beforeEnable: [['systemctl', 'enable', 'postgresql.service']],
+      readyWhenActive: [...units.map((u) => u.name), 'postgresql.service'],
       dataDisks: [dataDisk({ dataVolumeBase: 'virtwork-database-data', serial: 'virtwork-dbdisk', size: this.dataDiskSize })],
     });
   }

@@ -35,7 +35,7 @@ export interface DiskWorkloadProps extends WorkloadProps {
 /**
  * Alternates a mixed random read/write and a sequential write fio profile on a data disk
  * (`virtwork-disk.service`); the disk is a DataVolume `virtwork-disk-data-<vm>` found by serial `virtwork-disk`
- * and mounted at `/mnt/data`.
+ * and mounted at `/mnt/data` — or, with `dataDisk: { volumeMode: 'Block' }`, used as a raw device.
  */
 export class DiskWorkload extends Workload {
   /** Workload name. */
@@ -49,16 +49,18 @@ export class DiskWorkload extends Workload {
     super(scope, id, DiskWorkload.workloadName, props);
     const where = `${DiskWorkload.workloadName}.params`;
     const p = DISK_PARAMS.resolve(props.params, where);
+    const mount = DiskWorkload.mountPoint;
+    const raw = this.vmOptions.dataDisk?.volumeMode === 'Block';
+    const disk = dataDiskSetup({ id: 'disk', serial: 'virtwork-disk', mount, volumeMode: raw ? 'Block' : 'Filesystem' });
     const needed = (p.numjobs + SEQ_JOBS) * GIB;
-    if (needed > parseQuantity(this.dataDiskSize)!) {
+    if (!raw && needed > parseQuantity(this.dataDiskSize)!) {
       throw new VirtworkError(
         `${where}.numjobs: ${p.numjobs} mixed + ${SEQ_JOBS} sequential fio files of 1 GiB need ${needed / GIB}Gi, ` +
           `more than the data disk (dataDiskSize ${show(this.dataDiskSize)}): lower numjobs or raise dataDiskSize`,
       );
     }
-    const mount = DiskWorkload.mountPoint;
-    const disk = dataDiskSetup({ id: 'disk', serial: 'virtwork-disk', mount });
-    const global = ['[global]', 'ioengine=libaio', 'direct=1', `directory=${mount}`, 'size=1G', ''];
+    // On a file system every job writes its own 1 GiB file; on a raw device every job spans the whole device.
+    const global = ['[global]', 'ioengine=libaio', 'direct=1', ...(raw ? [`filename=${disk.device}`] : [`directory=${mount}`, 'size=1G']), ''];
     const mixed = [...global, '[mixed-rw]', 'rw=randrw', `rwmixread=${p.rwmixread}`, `bs=${p['block-size-rw']}`,
       `numjobs=${p.numjobs}`, `runtime=${p.runtime}`, 'time_based', 'group_reporting', ''];
     const seq = [...global, '[seq-write]', 'rw=write', `bs=${p['block-size-seq']}`, `numjobs=${SEQ_JOBS}`,

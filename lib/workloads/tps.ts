@@ -15,6 +15,8 @@ export const TPS_SERVICE = 'virtwork-tps-server';
 const SERVER_SCRIPT = '/usr/local/bin/virtwork-tps-server.sh';
 const CLIENT_SCRIPT = '/usr/local/bin/virtwork-tps-client.sh';
 const FILE_SIZE = /^[1-9][0-9]*[kKmMgG]$/;
+/** Pause between two client cycles (the reference restarted the client 30 s after each cycle). */
+const CYCLE_PAUSE_SECONDS = 30;
 
 /** Params of {@link TpsWorkload}. */
 export const TPS_PARAMS = defineParams({
@@ -36,7 +38,8 @@ export interface TpsWorkloadProps extends WorkloadProps {
  * Transactions per second between pairs of VMs: `virtwork-tps-server-<i>` runs netserver and an HTTP file server,
  * `virtwork-tps-client-<i>` runs netperf TCP_RR and repeated HTTP downloads against its own server (Service
  * `virtwork-tps-server`, then `virtwork-tps-server-<i>` for i ≥ 1: netperf pins its data port, so two clients
- * must never share a server). A client cycle ends after `iterations` rounds; systemd starts the next after 30 s.
+ * must never share a server). A client cycle is `iterations` TCP_RR tests then `iterations` HTTP phases; cycles
+ * repeat 30 s apart for as long as the unit runs.
  */
 export class TpsWorkload extends Workload {
   /** Workload name. */
@@ -88,7 +91,7 @@ export class TpsWorkload extends Workload {
         role: 'client',
         packages: ['netperf', 'curl'],
         files: [{ path: CLIENT_SCRIPT, content: script, permissions: '0755' }],
-        units: [unit('Virtwork TPS client (netperf TCP_RR + HTTP file transfer)', CLIENT_SCRIPT, '30')],
+        units: [unit('Virtwork TPS client (netperf TCP_RR + HTTP file transfer)', CLIENT_SCRIPT, String(CYCLE_PAUSE_SECONDS))],
       }, 1, i);
     }
   }
@@ -139,47 +142,63 @@ function serverScript(file: TestFile): string {
 function clientScript(o: { host: string; iterations: number; duration: number; bytes: number }): string {
   return [
     '#!/bin/bash',
-    '# virtwork tps client: netperf TCP_RR then HTTP downloads against its own server; one cycle per run.',
+    '# virtwork tps client: cycles of netperf TCP_RR then HTTP downloads against its own server, 30 s apart.',
     'set -uo pipefail',
     `SERVER=${o.host}`,
     `ITERATIONS=${o.iterations}`,
     'MSG_SIZE=64',
     `DURATION=${o.duration}`,
     `FILE_SIZE_BYTES=${o.bytes}`,
+    `CYCLE_PAUSE=${CYCLE_PAUSE_SECONDS}`,
     '',
-    `until curl -s -o /dev/null "http://$SERVER:${HTTP_PORT}/"; do`,
-    '  echo "Waiting for server..."',
-    '  sleep 2',
-    'done',
-    'echo "Server is ready."',
-    '',
-    'echo "=== TCP_RR: $ITERATIONS x ${DURATION}s ==="',
-    'for i in $(seq 1 "$ITERATIONS"); do',
-    '  echo "--- TCP_RR iteration $i/$ITERATIONS ---"',
-    `  netperf -H "$SERVER" -p ${NETPERF_CTRL_PORT} -t TCP_RR -l "$DURATION" -- -r "$MSG_SIZE,$MSG_SIZE" -P ",${NETPERF_DATA_PORT}"`,
-    '  sleep 2',
-    'done',
-    '',
-    'echo "=== HTTP: $ITERATIONS x ${DURATION}s of $FILE_SIZE_BYTES-byte downloads ==="',
-    'for i in $(seq 1 "$ITERATIONS"); do',
-    '  count=0',
-    '  bytes=0',
-    '  start=$SECONDS',
-    '  while [ $((SECONDS - start)) -lt "$DURATION" ]; do',
-    `    got=$(curl -s -f -o /dev/null -w '%{size_download}' "http://$SERVER:${HTTP_PORT}/testfile") || got=0`,
-    '    if [ "$got" = "$FILE_SIZE_BYTES" ]; then',
-    '      count=$((count + 1))',
-    '      bytes=$((bytes + got))',
-    '    fi',
+    'wait_for_server() {',
+    `  until curl -s -o /dev/null "http://$SERVER:${HTTP_PORT}/"; do`,
+    '    echo "Waiting for server..."',
+    '    sleep 2',
     '  done',
-    '  elapsed=$((SECONDS - start))',
-    '  [ "$elapsed" -gt 0 ] || elapsed=1',
-    '  echo "--- HTTP iteration $i/$ITERATIONS ---"',
-    '  echo "Completed:  $count transfers in ${elapsed}s"',
-    '  echo "Throughput: $((count / elapsed)) transfers/sec, $((bytes / elapsed / 1048576)) MB/s"',
-    '  sleep 2',
+    '  echo "Server is ready."',
+    '}',
+    '',
+    'tcp_rr() {',
+    '  echo "=== TCP_RR: $ITERATIONS x ${DURATION}s ==="',
+    '  for i in $(seq 1 "$ITERATIONS"); do',
+    '    echo "--- TCP_RR iteration $i/$ITERATIONS ---"',
+    `    netperf -H "$SERVER" -p ${NETPERF_CTRL_PORT} -t TCP_RR -l "$DURATION" -- -r "$MSG_SIZE,$MSG_SIZE" -P ",${NETPERF_DATA_PORT}"`,
+    '    sleep 2',
+    '  done',
+    '}',
+    '',
+    'http_transfers() {',
+    '  echo "=== HTTP: $ITERATIONS x ${DURATION}s of $FILE_SIZE_BYTES-byte downloads ==="',
+    '  local i count bytes start got elapsed',
+    '  for i in $(seq 1 "$ITERATIONS"); do',
+    '    count=0',
+    '    bytes=0',
+    '    start=$SECONDS',
+    '    while [ $((SECONDS - start)) -lt "$DURATION" ]; do',
+    `      got=$(curl -s -f -o /dev/null -w '%{size_download}' "http://$SERVER:${HTTP_PORT}/testfile") || got=0`,
+    '      # Only complete files count: the server writes exactly FILE_SIZE_BYTES.',
+    '      if [ "$got" = "$FILE_SIZE_BYTES" ]; then',
+    '        count=$((count + 1))',
+    '        bytes=$((bytes + got))',
+    '      fi',
+    '    done',
+    '    elapsed=$((SECONDS - start))',
+    '    [ "$elapsed" -gt 0 ] || elapsed=1',
+    '    echo "--- HTTP iteration $i/$ITERATIONS ---"',
+    '    echo "Completed:  $count transfers in ${elapsed}s"',
+    '    echo "Throughput: $((count / elapsed)) transfers/sec, $((bytes / elapsed / 1048576)) MB/s"',
+    '    sleep 2',
+    '  done',
+    '}',
+    '',
+    'while true; do',
+    '  wait_for_server',
+    '  tcp_rr',
+    '  http_transfers',
+    '  echo "=== TPS cycle complete; next in ${CYCLE_PAUSE}s ==="',
+    '  sleep "$CYCLE_PAUSE"',
     'done',
-    'echo "=== TPS testing complete ==="',
     '',
   ].join('\n');
 }

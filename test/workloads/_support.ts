@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Chart, Testing } from 'cdk8s';
 import { parseCloudConfig } from '../../lib/cloud-init';
+import { GUEST_AGENT_PACKAGE, GUEST_AGENT_RUNCMD, GUEST_AGENT_SYSCONFIG } from '../../lib/vm/readiness';
 import { K8sObject, execLines, hasCommand } from '../support/validators';
 
 /** A parsed `#cloud-config` as the workloads emit it. */
@@ -69,6 +70,21 @@ export function bashProgram(unit: string): string {
 
 /** Paths of the files written by cloud-init, in order. */
 export const paths = (doc: UserData) => doc.write_files.map((f) => f.path);
+
+/**
+ * The workload's own part of a user-data: what the Workload base adds to every VM (the guest agent package, its
+ * sysconfig file and start commands) left out, so that tests pin the workload's packages, files and commands.
+ */
+export function own(doc: UserData): { packages: string[]; paths: string[]; permissions: string[]; runcmd: string[][] } {
+  const agentCmds = GUEST_AGENT_RUNCMD.map((c) => JSON.stringify(c));
+  const files = doc.write_files.filter((f) => f.path !== GUEST_AGENT_SYSCONFIG.path);
+  return {
+    packages: (doc.packages ?? []).filter((p) => p !== GUEST_AGENT_PACKAGE),
+    paths: files.map((f) => f.path),
+    permissions: files.map((f) => f.permissions),
+    runcmd: doc.runcmd.filter((c) => !agentCmds.includes(JSON.stringify(c))),
+  };
+}
 
 /** Shell values that must never break out of a script or unit. */
 export const HOSTILE = ['$(reboot)', "'; rm -rf /", 'a\nExecStartPre=/bin/sh -c reboot', '%h', '`id`', 'x y', '"q"', '../..'];
