@@ -69,14 +69,11 @@ interface Placed {
  * served, naming the file, the document and the kind.
  */
 export async function discoverKinds(cluster: Cluster, manifests: readonly Manifest[], options: RequestOptions = {}): Promise<Map<Manifest, ResourceInfo>> {
-  const byRef = new Map<string, Promise<ResourceInfo | undefined>>();
+  const refs = new Map(manifests.map((m) => [`${m.object.apiVersion}|${m.object.kind}`, { apiVersion: m.object.apiVersion, kind: m.object.kind }]));
+  const found = new Map(await Promise.all([...refs].map(async ([key, ref]) => [key, await resourceOf(cluster, ref, options)] as const)));
   const out = new Map<Manifest, ResourceInfo>();
   for (const m of manifests) {
-    const key = `${m.object.apiVersion}|${m.object.kind}`;
-    if (!byRef.has(key)) byRef.set(key, resourceOf(cluster, m.object, options));
-  }
-  for (const m of manifests) {
-    const info = await byRef.get(`${m.object.apiVersion}|${m.object.kind}`);
+    const info = found.get(`${m.object.apiVersion}|${m.object.kind}`);
     if (!info) {
       throw new VirtworkError(`${sourceOf(m)}: the cluster does not serve kind ${m.object.kind} in ${m.object.apiVersion} ` +
         `(${describeObject(m.object)}); is its CRD installed?`);

@@ -38,10 +38,12 @@ export function groupOf(apiVersion: string): string {
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
+/** Kustomize's own file (`kustomization.yaml`, as `virtwork synth` writes it): not a Kubernetes object. */
+const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
 
 /**
- * Reads every object of a manifest directory (every `*.yaml`, `*.yml` and `*.json` below it, in sorted path order;
- * multi-document files; `kind: List` expanded) or of a single file. Errors name the file and the document.
+ * Reads every object of a manifest directory (every `*.yaml`, `*.yml` and `*.json` below it but `kustomization.yaml`,
+ * in sorted path order; multi-document files; `kind: List` expanded) or of a single file. Errors name the file and the document.
  */
 export function readManifests(dirOrFile: string): Manifest[] {
   const files = manifestFiles(dirOrFile);
@@ -72,7 +74,7 @@ function manifestFiles(dirOrFile: string): string[] {
   }
   if (stat.isFile()) return [dirOrFile];
   const files = fs.readdirSync(dirOrFile, { recursive: true, encoding: 'utf8' })
-    .filter((f) => MANIFEST_FILE.test(f) && !f.split(path.sep).some((part) => part.startsWith('.')))
+    .filter((f) => MANIFEST_FILE.test(f) && !KUSTOMIZATION_FILE.test(path.basename(f)) && !f.split(path.sep).some((part) => part.startsWith('.')))
     .sort()
     .map((f) => path.join(dirOrFile, f))
     .filter((f) => fs.statSync(f).isFile());
