@@ -27,6 +27,7 @@ export function checkFiles(source: CatalogSource, manifest: CheckedManifest | un
   for (const [file, content] of [...source.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (file === MANIFEST_FILE || file.startsWith('.') || file.endsWith('.md')) continue;
     if (/^workload\.ya?ml$/i.test(file)) {
+      // Only the exact name is read: a near miss would silently drop the whole manifest.
       errors.push(`${at(file)}: the manifest must be named ${MANIFEST_FILE}, got ${show(file)}`);
     } else if (file.endsWith('.service')) {
       const stem = file.slice(0, -'.service'.length);

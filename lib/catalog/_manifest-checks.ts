@@ -45,9 +45,8 @@ export function entryNameProblems(name: string, roles: readonly string[] | undef
       `with a letter or digit): it is the workload name and part of every VM name`];
   }
   if (RESERVED_ENTRIES.includes(name)) return [`entry name ${show(name)} is reserved (virtwork writes ${name}.yaml itself)`];
-  const builtins = Object.keys(BUILTIN_WORKLOADS).sort();
-  if (builtins.includes(name)) {
-    return [`entry name ${show(name)} shadows the built-in workload of the same name: rename the directory (built-ins: ${builtins.join(', ')})`];
+  if (name in BUILTIN_WORKLOADS) {
+    return [`entry name ${show(name)} shadows the built-in workload ${show(name)}: rename the entry's directory`];
   }
   const longest = (roles?.length ? roles : [undefined])
     .map((role) => vmName(name, MAX_INDEX, role))

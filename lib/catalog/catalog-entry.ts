@@ -136,7 +136,11 @@ export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
     errors.push(...checked.errors.map((e) => `${where(MANIFEST_FILE)}: ${e}`));
     warnings.push(...checked.warnings.map((w) => `${where(MANIFEST_FILE)}: ${w}`));
   }
-  const files = checkFiles(source, checked?.manifest);
+  // Units per role and placeholders are checked against a sound manifest only: a broken (or misnamed) manifest
+  // would make every reference to it look wrong too.
+  const misnamed = [...source.files.keys()].some((f) => f !== MANIFEST_FILE && /^workload\.ya?ml$/i.test(f));
+  const sound = checked && checked.errors.length === 0 && !misnamed ? checked.manifest : undefined;
+  const files = checkFiles(source, sound);
   errors.push(...files.errors);
   warnings.push(...files.warnings);
   if (errors.length > 0 || !checked || !files.result) return { errors, warnings };

@@ -1,5 +1,5 @@
 import { VirtworkError, show } from '../errors';
-import { ParamDef, ParamSchema, bool, defineParams, int, list, oneOf, str } from '../params';
+import { ParamDef, ParamSchema, bool, defineParams, dict, int, list, oneOf, str } from '../params';
 
 /**
  * Characters a value substituted into a catalog unit or script may contain. None of them means anything
@@ -80,7 +80,7 @@ export function catalogParamSchema(specs: readonly CatalogParamSpec[]): { schema
     }
     const value = built.parse(spec.default);
     if (value === undefined) {
-      problems.push({ index, field: 'default', message: `must be ${built.allowed} (a ${spec.type} param), got ${show(spec.default)}` });
+      problems.push({ index, field: 'default', message: `must be ${built.allowed} (type ${spec.type}), got ${show(spec.default)}` });
       return;
     }
     defs[spec.key] = { ...built, default: value };
@@ -146,38 +146,11 @@ function paramDef(spec: CatalogParamSpec): ParamDef<unknown> | { field: string; 
     case 'list':
       return coerceNumbers(list({ description, default: [], item: SAFE_ITEM, allowed: `a YAML list or ";"-separated ${ITEM_ALLOWED}` }));
     case 'dict':
-      return dictDef(description);
+      return dict({ description, default: {}, key: DICT_KEY, value: DICT_VALUE, allowed: `a YAML mapping or ";"-separated ${DICT_ALLOWED}` }) as ParamDef<unknown>;
   }
 }
 
 /** YAML numbers are accepted where a word is expected (`values: [1, 2]`, `mode: 1`). */
 function coerceNumbers(def: ParamDef<unknown>): ParamDef<unknown> {
   return { ...def, parse: (raw) => def.parse(typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw) };
-}
-
-function dictDef(description: string): ParamDef<unknown> {
-  return {
-    type: 'dict',
-    description,
-    default: {},
-    allowed: `a YAML mapping or ";"-separated ${DICT_ALLOWED}`,
-    parse: (raw) => {
-      let entries: [string, unknown][];
-      if (typeof raw === 'string') {
-        const parts = raw.split(';');
-        if (parts.some((p) => !p.includes('='))) return undefined;
-        entries = parts.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]);
-      } else if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-        entries = Object.entries(raw);
-      } else return undefined;
-      if (entries.length === 0) return undefined;
-      const out: Record<string, string> = {};
-      for (const [k, v] of entries) {
-        const value = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
-        if (!DICT_KEY.test(k) || typeof value !== 'string' || !DICT_VALUE.test(value) || k in out) return undefined;
-        out[k] = value;
-      }
-      return out;
-    },
-  };
 }

@@ -8,12 +8,15 @@ import { CatalogCheck, CatalogEntry, CatalogSource, checkCatalogEntry } from './
  * The catalog shipped with virtwork (`catalog/` at the package root), found relative to this file so that it
  * works from the sources (`lib/catalog/`), from the compiled `build/lib/catalog/` and from an installed package.
  */
-export const SHIPPED_CATALOG_DIR = join(packageRoot(__dirname), 'catalog');
+export const SHIPPED_CATALOG_DIR = catalogDirOf(__dirname);
 
-/** `<root>/lib/catalog` or `<root>/build/lib/catalog` → `<root>` (pure path arithmetic, no file access). */
-function packageRoot(dir: string): string {
-  const up2 = resolve(dir, '..', '..');
-  return basename(up2) === 'build' ? resolve(up2, '..') : up2;
+/**
+ * The shipped catalog seen from the directory of this module: `<root>/lib/catalog` or `<root>/build/lib/catalog`
+ * → `<root>/catalog` (path arithmetic only, no file access).
+ */
+export function catalogDirOf(moduleDir: string): string {
+  const up2 = resolve(moduleDir, '..', '..');
+  return join(basename(up2) === 'build' ? resolve(up2, '..') : up2, 'catalog');
 }
 
 /** The entries of a catalog directory: its sub-directories, sorted (hidden ones left out). */

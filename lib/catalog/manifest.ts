@@ -76,7 +76,16 @@ export type ManifestResult = { readonly manifest: CatalogManifest; readonly prob
  */
 export function parseManifest(text: string): ManifestResult {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `invalid YAML: ${e.message.split('\n')[0]}`) };
+  if (doc.errors.length > 0) {
+    const lines = text.split('\n');
+    return {
+      problems: doc.errors.map((e) => {
+        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        const pos = e.linePos?.[0];
+        return pos ? `line ${pos.line}: invalid YAML: ${what} (at ${show(lines[pos.line - 1] ?? '')})` : `invalid YAML: ${what}`;
+      }),
+    };
+  }
   const data: unknown = doc.toJS() ?? {};
   const result = CATALOG_MANIFEST_SCHEMA.safeParse(data, { reportInput: true });
   if (result.success) return { manifest: result.data, problems: [] };
@@ -99,6 +108,12 @@ const EXPECTED: Record<string, string> = {
   object: 'a mapping',
 };
 
+/** Spellings users bring from other tools, for "did you mean" where edit distance does not help. */
+const ALIASES: Record<string, string> = {
+  integer: 'int', number: 'int', boolean: 'bool', str: 'string', text: 'string', choice: 'enum', array: 'list', map: 'dict',
+  object: 'dict', tcp: 'TCP', udp: 'UDP',
+};
+
 function formatIssue(issue: z.core.$ZodIssue): string[] {
   const field = fieldPath(issue.path);
   const at = (f: string) => (f === '' ? 'manifest' : f);
@@ -114,11 +129,12 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
       return [`${at(field)}: must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${show(input)}`];
     case 'invalid_value': {
       const values = issue.values.map(String);
-      const typo = typeof input === 'string' ? didYouMean(input, values) : '';
+      const alias = typeof input === 'string' ? ALIASES[input.toLowerCase()] : undefined;
+      const typo = alias && values.includes(alias) ? ` (did you mean "${alias}"?)` : typeof input === 'string' ? didYouMean(input, values) : '';
       return [`${field}: must be one of ${values.join(', ')}, got ${show(input)}${typo}`];
     }
     case 'too_small':
-      if (issue.origin === 'array') return [`${field}: must list at least ${String(issue.minimum)} item(s), got none`];
+      if (issue.origin === 'array') return [`${field}: must list at least one item, got none`];
       return [`${field}: must be at least ${String(issue.minimum)}, got ${show(input)}`];
     case 'too_big':
       return [`${field}: must be at most ${String(issue.maximum)}, got ${show(input)}`];
