@@ -4,6 +4,7 @@ import { runCli } from './_main';
 import { applyCommand } from './apply/apply-command';
 import { cleanupCommand } from './apply/cleanup-command';
 import { auditOptions, historyCommand } from './apply/history-command';
+import { migrateCommand } from './apply/migrate-command';
 import { statusCommand } from './apply/status-command';
 import { waitCommand } from './apply/wait-command';
 import { ApplyContext, installSignalHandlers, processApplyContext } from './apply/_session';
@@ -23,6 +24,7 @@ export function virtworkApplyProgram(ctx: ApplyContext, setExit: (code: number) 
     .addCommand(waitCommand(ctx, setExit))
     .addCommand(statusCommand(ctx, setExit))
     .addCommand(cleanupCommand(ctx, setExit))
+    .addCommand(migrateCommand(ctx, setExit))
     .addCommand(historyCommand({ write: ctx.out }))
     .addHelpText('after', `
 Examples:

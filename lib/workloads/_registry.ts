@@ -8,6 +8,7 @@ import { DatabaseWorkload } from './database';
 import { DiskWorkload } from './disk';
 import { MemoryWorkload } from './memory';
 import { NetworkWorkload } from './network';
+import { StorageBenchWorkload } from './storage-bench';
 import { TpsWorkload } from './tps';
 import { Workload, WorkloadProps } from './_workload';
 
@@ -29,6 +30,7 @@ export const BUILTIN_WORKLOADS: Readonly<Record<string, WorkloadClass>> = {
   'chaos-disk': ChaosDiskWorkload,
   'chaos-network': ChaosNetworkWorkload,
   'chaos-process': ChaosProcessWorkload,
+  'storage-bench': StorageBenchWorkload,
 };
 
 /** Workloads synthesized when the configuration selects none (chaos workloads are never default). */

@@ -7,4 +7,5 @@ export * from './database';
 export * from './disk';
 export * from './memory';
 export * from './network';
+export * from './storage-bench';
 export * from './tps';
