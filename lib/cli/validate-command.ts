@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { inspectCatalogEntry } from '../catalog/loader';
+import { validateCatalog } from '../catalog/validate';
 import { CatalogSet, listCatalog } from '../config/catalog-dirs';
 import { loadConfig, loadMerged } from '../config/synth-input';
 import { VirtworkError, show } from '../errors';
@@ -64,15 +64,17 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
     return lines;
   }
   const known = [...catalog.available.keys()].sort();
-  for (const name of entries.length > 0 ? entries : known) {
-    const dir = catalog.available.get(name);
-    if (dir === undefined) {
-      lines.push({ status: 'FAIL', subject: name, message: `no catalog entry ${show(name)}${didYouMean(name, known)} in ${catalog.dirs.join(', ')}` });
-      continue;
+  const wanted = entries.length > 0 ? [...new Set(entries)] : known;
+  for (const name of wanted.filter((n) => !catalog.available.has(n))) {
+    lines.push({ status: 'FAIL', subject: name, message: `no catalog entry ${show(name)}${didYouMean(name, known)} in ${catalog.dirs.join(', ')}` });
+  }
+  for (const dir of catalog.dirs) {
+    const names = wanted.filter((n) => catalog.available.get(n) === dir);
+    if (names.length === 0) continue;
+    for (const e of validateCatalog(dir, names).entries) {
+      const message = [`${dir}${e.description ? `: ${e.description}` : ''}`, ...e.errors, ...e.warnings].join('\n');
+      lines.push({ status: e.status, subject: e.name, message });
     }
-    const check = inspectCatalogEntry(dir, name);
-    if (check.errors.length > 0) lines.push({ status: 'FAIL', subject: name, message: check.errors.join('\n') });
-    else lines.push({ status: check.warnings.length > 0 ? 'WARN' : 'OK', subject: name, message: [dir, ...check.warnings].join('\n') });
   }
   return lines;
 }

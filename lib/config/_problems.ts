@@ -6,8 +6,8 @@ import { Kind } from './setting';
 export function badValue(where: string, kind: Kind<unknown> | undefined, value: unknown, secret = false): string {
   const specific = kind?.explain?.(value);
   if (specific !== undefined) return `${where}: ${specific}`;
-  const got = secret ? '(value not shown)' : `got ${show(value)}`;
-  return `${where}: must be ${kind?.allowed ?? 'a valid value'}, ${got}`;
+  const got = secret ? ' (value not shown)' : `, got ${show(value)}`;
+  return `${where}: must be ${kind?.allowed ?? 'a valid value'}${got}`;
 }
 
 /**

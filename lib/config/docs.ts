@@ -1,4 +1,5 @@
-import { DEFAULT_WORKLOADS } from '../workloads/_registry';
+import { ParamRow } from '../params';
+import { BUILTIN_WORKLOADS, DEFAULT_WORKLOADS } from '../workloads/_registry';
 import { CONFIG_ENV, CONFIG_FILE, SETTINGS, WORKLOAD_ENTRY, WORKLOAD_FLAGS, perWorkloadSettings } from './schema';
 import { Setting } from './setting';
 import { envNames } from './env';
@@ -102,17 +103,28 @@ export function renderConfigTemplate(): string {
     if (s.item) lines.push(`# ${s.key}:`, `#   - ${s.key === 'ssh-authorized-keys' ? 'ssh-ed25519 AAAA... user@host' : 'path'}`);
     else lines.push(`# ${s.key}: ${s.default === undefined ? '' : String(s.default)}`.trimEnd());
   }
+  const others = Object.keys(BUILTIN_WORKLOADS).filter((w) => !DEFAULT_WORKLOADS.includes(w));
   lines.push(
     '',
-    `# Workloads: ${DEFAULT_WORKLOADS.join(' and ')} run by default; enable others here (\`npx virtwork workloads\` lists them).`,
+    '# Workloads selected by default, with their settings and params (defaults shown commented out).',
+    '# `npx virtwork workloads` lists every workload, catalog entries included, with its params.',
     'workloads:',
-    ...DEFAULT_WORKLOADS.flatMap((w) => [`  ${w}:`, '    enabled: true', '    # vm-count: 1', '    # params: {}']),
-    '  # disk:',
-    '  #   enabled: true',
-    '  #   disk-size: 20Gi',
+    ...DEFAULT_WORKLOADS.flatMap((w) => [
+      `  ${w}:`,
+      '    enabled: true',
+      `    # vm-count: ${String(SETTINGS.vmCount.default)}`,
+      ...paramLines(BUILTIN_WORKLOADS[w].params.describe()),
+    ]),
+    ...(others.length > 0 ? ['  # Not selected by default (chaos workloads disturb their own VMs on purpose):'] : []),
+    ...others.flatMap((w) => [`  # ${w}:`, '  #   enabled: true']),
     '',
   );
   return lines.join('\n');
+}
+
+function paramLines(rows: readonly ParamRow[]): string[] {
+  if (rows.length === 0) return [];
+  return ['    # params:', ...rows.map((r) => `    #   ${r.key}: ${/^[\w./-]+$/.test(r.default) ? r.default : JSON.stringify(r.default)}`)];
 }
 
 function settingSection(s: Setting): string[] {

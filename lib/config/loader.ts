@@ -94,7 +94,8 @@ export function parseConfigFile(text: string, path: string, dir: string): FileLa
       if (seen.has(key)) continue;
       seen.add(key);
       const where = `${path}: ${at.reduce((acc, p, i) => (typeof issue.path[i] === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')}`;
-      problems.push(badValue(where, settingAt(issue.path), valueAt(top, issue.path)));
+      const kind = settingAt(issue.path);
+      problems.push(badValue(where, kind, valueAt(top, issue.path), (kind as Setting | undefined)?.secret));
     }
   }
   throwProblems(problems);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SSH_USER, parseAuthorizedKeys } from '../ssh';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, DEFAULT_RUN_ID } from '../virtual-machine';
+import { DEFAULT_WORKLOADS } from '../workloads/_registry';
 import { Kind, Setting, boolKind, intKind, listKind, quantityKind, setting, textKind } from './setting';
 
 /** Default file name of the configuration, looked up in the working directory. */
@@ -133,7 +134,7 @@ export const WORKLOAD_FLAGS = {
   workloads: setting(listKind(workloadName, { allowed: 'a list of workload names', envSeparator: 'comma', flagSeparator: 'comma' }), {
     key: 'workloads', env: 'VIRTWORK_WORKLOADS', flag: '-w, --workloads <names>', repeatable: true,
     notInFile: 'select workloads with workloads.<name>.enabled',
-    defaultDoc: '`cpu,memory`, changed by `workloads.<name>.enabled` in the file',
+    defaultDoc: `\`${DEFAULT_WORKLOADS.join(',')}\`, changed by \`workloads.<name>.enabled\` in the file`,
     description: 'Workloads to synthesize, exactly and in this order: built-ins and catalog entries, comma-separated (the flag may be repeated).',
   }),
   params: setting(textKind({ pattern: /^[\s\S]*$/, allowed: 'workload.key=value pairs', type: 'params' }), {
@@ -146,7 +147,7 @@ export const WORKLOAD_FLAGS = {
 /** Keys of an entry of the `workloads` map besides the per-workload settings. */
 export const WORKLOAD_ENTRY = {
   enabled: setting(boolKind(), {
-    key: 'enabled', defaultDoc: '`true` for cpu and memory, `false` for the others',
+    key: 'enabled', defaultDoc: `\`true\` for ${DEFAULT_WORKLOADS.join(', ')}; \`false\` for the others`,
     description: 'Adds the workload to the default selection (true) or removes it (false). Ignored when --workloads or VIRTWORK_WORKLOADS selects.',
   }),
   params: setting({ type: 'map', allowed: 'a mapping of param names to values', schema: z.record(z.string(), z.unknown()), fromText: (t) => t }, {
