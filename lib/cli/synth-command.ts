@@ -17,7 +17,7 @@ export function synthCommand(ctx: CliContext): Command {
 Precedence per key: flags > VIRTWORK_* environment variables > virtwork.yaml > defaults.
 
 Examples:
-  $ virtwork synth                                   # virtwork.yaml (or defaults: cpu + memory, one VM each) into dist/
+  $ virtwork synth                                   # virtwork.yaml (or the defaults) into dist/
   $ virtwork synth --workloads cpu,memory,disk --vm-count 3
   $ virtwork synth --params cpu.cpu-load-percent=50 --params memory.memory-percent=60
   $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -o /tmp/manifests`)

@@ -1,7 +1,10 @@
 import { Command } from 'commander';
+import { dirname, resolve } from 'node:path';
 import { validateCatalog } from '../catalog/validate';
 import { CatalogSet, listCatalog } from '../config/catalog-dirs';
-import { loadConfig, loadMerged } from '../config/synth-input';
+import { findConfigFile } from '../config/loader';
+import { EMPTY_LAYER, mergeLayers } from '../config/merge';
+import { ConfigRequest, loadConfig, loadMerged } from '../config/synth-input';
 import { VirtworkError, show } from '../errors';
 import { buildApp, renderCharts } from '../synth';
 import { didYouMean } from '../_suggest';
@@ -59,10 +62,6 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
     lines.push({ status: 'FAIL', subject: 'config', message: err.message });
   }
   const catalog = catalogFor(req);
-  if (catalog instanceof VirtworkError) {
-    lines.push({ status: 'FAIL', subject: 'catalog', message: catalog.message });
-    return lines;
-  }
   const known = [...catalog.available.keys()].sort();
   const wanted = entries.length > 0 ? [...new Set(entries)] : known;
   for (const name of wanted.filter((n) => !catalog.available.has(n))) {
@@ -79,13 +78,25 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
   return lines;
 }
 
-function catalogFor(req: Parameters<typeof loadMerged>[0]): CatalogSet | VirtworkError {
+/**
+ * The catalog directories of the configuration; when the configuration itself is bad (already reported), the
+ * default ones: `catalog/` next to the configuration file or in the working directory, and the shipped catalog.
+ */
+function catalogFor(req: ConfigRequest): CatalogSet {
   try {
     return listCatalog(loadMerged(req));
   } catch (err) {
-    if (err instanceof VirtworkError) return err;
-    throw err;
+    if (!(err instanceof VirtworkError)) throw err;
   }
+  let dir = req.cwd;
+  try {
+    const path = findConfigFile({ flag: req.flags?.config as string | undefined, env: req.env, cwd: req.cwd });
+    if (path !== undefined) dir = dirname(resolve(req.cwd, path));
+  } catch (err) {
+    if (!(err instanceof VirtworkError)) throw err;
+  }
+  const file = { path: '', dir, settings: {}, workloads: new Map() };
+  return listCatalog(mergeLayers({ file, env: EMPTY_LAYER, flags: EMPTY_LAYER, cwd: req.cwd }));
 }
 
 /** The report: one `STATUS  subject  message` line per finding (continuation lines indented), then a summary. */

@@ -1,0 +1,35 @@
+import { packageInfo } from '../../lib/_package';
+import { scratch, virtwork } from './_run';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = scratch()));
+afterEach(() => cleanup());
+
+describe('virtwork', () => {
+  it('lists its commands and exit codes in --help (exit 0)', async () => {
+    const r = await virtwork(['--help'], dir);
+    expect(r.code).toBe(0);
+    for (const cmd of ['synth', 'validate', 'workloads', 'init']) expect(r.out).toMatch(new RegExp(`^ +${cmd}\\b`, 'm'));
+    expect(r.out).toContain('Exit codes: 0 success, 1 bad input or failed check, 2 usage error');
+  });
+
+  it('documents every flag of synth with its variable and default', async () => {
+    const r = await virtwork(['synth', '--help'], dir);
+    expect(r.code).toBe(0);
+    const text = r.out.replace(/\s+/g, ' ');
+    expect(text).toContain('--cpu-cores <n> Guest CPU cores of each VM. (env: VIRTWORK_CPU_CORES, default: 2)');
+    expect(text).toMatch(/--ssh-key <key> [^-]*never split on commas/);
+    expect(text).toContain('-o, --output <dir> directory to replace (env: CDK8S_OUTDIR, default: dist)');
+  });
+
+  it('prints its version', async () => {
+    expect(await virtwork(['--version'], dir)).toEqual({ code: 0, out: `${packageInfo().version}\n`, err: '' });
+  });
+
+  it('fails with a usage error without a command (exit 2)', async () => {
+    const r = await virtwork([], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('Usage: virtwork');
+  });
+});
