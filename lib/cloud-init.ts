@@ -1,4 +1,4 @@
-import { Document, Scalar, parse, visit } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { VirtworkError } from './errors';
 
 /** A file written by cloud-init's `write_files` module. */
@@ -72,13 +72,8 @@ export function renderCloudConfig(config: CloudConfig): string {
 }
 
 function toYaml(value: unknown): string {
-  const doc = new Document(value);
-  visit(doc, {
-    Scalar(_key, node: Scalar) {
-      if (typeof node.value === 'string' && node.value.includes('\n')) node.type = Scalar.BLOCK_LITERAL;
-    },
-  });
-  return doc.toString({ lineWidth: 0 });
+  // every multi-line string value as a `|` block literal, in one pass
+  return stringify(value, { lineWidth: 0, blockQuote: 'literal' });
 }
 
 /** Parses a rendered cloud-config back into data (used by tests and the catalog validator). */

@@ -24,7 +24,7 @@ export interface ObjectOutcome {
   readonly action: ApplyAction;
   /** Manifest file and document, for applied objects. */
   readonly source?: string;
-  /** Why it was skipped. */
+  /** Why it was skipped, or why a dry run could not validate it. */
   readonly reason?: string;
 }
 
@@ -104,10 +104,12 @@ export async function applyManifests(cluster: Cluster, manifests: readonly Manif
     outcomes.push(o);
     options.onObject?.(o);
   };
+  const newNamespaces = new Set(placed.filter((p) => p.manifest.object.kind === NAMESPACE.kind
+    && !before.has(keyOf('v1', NAMESPACE.kind, undefined, p.manifest.object.metadata.name))).map((p) => p.manifest.object.metadata.name));
   const ranks = [...new Set(placed.map((p) => applyRank(p.manifest.object.kind)))].sort((a, b) => a - b);
   for (const rank of ranks) {
     const wave = placed.filter((p) => applyRank(p.manifest.object.kind) === rank);
-    await mapLimit(wave, options.concurrency ?? DEFAULT_CONCURRENCY, async (p) => report(await applyOne(cluster, p, before, options)), cluster.signal);
+    await mapLimit(wave, options.concurrency ?? DEFAULT_CONCURRENCY, async (p) => report(await applyOne(cluster, p, before, newNamespaces, options)), cluster.signal);
   }
   if (options.pruneRunId !== undefined) {
     for (const outcome of await prune(cluster, placed, before, options.pruneRunId, options)) report(outcome);
@@ -152,12 +154,16 @@ async function listExisting(cluster: Cluster, placed: readonly Placed[], options
   return existing;
 }
 
-async function applyOne(cluster: Cluster, p: Placed, before: Existing, options: ApplyOptions): Promise<ObjectOutcome> {
+async function applyOne(cluster: Cluster, p: Placed, before: Existing, newNamespaces: ReadonlySet<string>, options: ApplyOptions): Promise<ObjectOutcome> {
   const { object } = p.manifest;
   const base = { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, source: sourceOf(p.manifest) };
   const previous = before.get(keyOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name));
   if (object.kind === NAMESPACE.kind && previous && previous.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY) {
     return { ...base, action: 'skipped', reason: `namespace exists and was not created by virtwork: left as is` };
+  }
+  if (options.dryRun && p.info.namespaced && newNamespaces.has(object.metadata.namespace ?? '')) {
+    // The server cannot dry-run an object into a namespace that a dry run did not really create.
+    return { ...base, action: 'created', reason: `not validated by the server: namespace ${object.metadata.namespace} does not exist yet` };
   }
   const applied = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.patch(
     structuredClone(object) as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined, FIELD_MANAGER,

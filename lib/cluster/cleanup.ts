@@ -136,7 +136,7 @@ export async function executeCleanup(cluster: Cluster, plan: CleanupPlan, option
     const outcomes = await settleLimit(objects, options.concurrency ?? DEFAULT_CONCURRENCY, async (obj) => {
       const target = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: obj.metadata?.name, namespace: plan.namespace } };
       const why = refusal(obj, plan);
-      if (why !== undefined) throw new Error(`${describeObject(target)}: refused to delete: ${why}`);
+      if (why !== undefined) throw new Error(`${describeObject({ kind: ref.kind, metadata: obj.metadata })}: refused to delete: ${why}`);
       return call(cluster, describeObject(target), () => cluster.objects.delete(target, undefined, undefined, undefined, undefined, undefined,
         { preconditions: { uid: obj.metadata?.uid } }).then(() => true, (err: unknown) => {
         if (httpStatus(err) === 404) return false;

@@ -36,13 +36,20 @@ export const DEFAULT_RETRY: Required<Omit<RetryPolicy, 'random' | 'sleep'>> = { 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ESYSCALL']);
 
 /**
- * Whether a failed request is worth retrying: 429, 5xx, a server timeout, a request timeout or a broken
- * connection. Everything else (4xx, connection refused, bad configuration) fails at once.
+ * The API server answers a server-side apply whose body does not fit the schema with a 500 and this message
+ * (no reason): it is the caller's error, retrying cannot help.
+ */
+const SCHEMA_ERROR_AS_500 = /^failed to create typed patch object/;
+
+/**
+ * Whether a failed request is worth retrying: 429, 5xx (but a schema error reported as 500), a server timeout, a
+ * request timeout or a broken connection. Everything else (4xx, connection refused, bad configuration) fails at once.
  */
 export function isTransient(err: unknown): boolean {
   const status = httpStatus(err);
   if (status !== undefined) {
-    if (status === 429 || status >= 500) return true;
+    if (status === 429) return true;
+    if (status >= 500) return !SCHEMA_ERROR_AS_500.test(statusBody(err)?.message ?? '');
     const reason = statusBody(err)?.reason;
     return reason === 'ServerTimeout' || reason === 'Timeout';
   }

@@ -98,6 +98,11 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
         summarize(reporter, outcomes);
       }
       for (const o of outcomes.filter((o) => o.action === 'skipped')) reporter.warn(`virtwork-apply: skipped ${o.kind} ${o.name}: ${o.reason}`);
+      const unvalidated = outcomes.filter((o) => o.action === 'created' && o.reason !== undefined);
+      if (unvalidated.length > 0) {
+        const where = [...new Set(unvalidated.map((o) => o.namespace))].join(', ');
+        reporter.warn(`virtwork-apply: dry run: ${unvalidated.length} objects in namespace ${where} not validated by the server: the namespace does not exist yet`);
+      }
       reporter.event('apply-finished', { runId, ...counts(outcomes) });
       reporter.line(`run id ${runId}: ${ACTIONS.map((a) => `${counts(outcomes)[a]} ${a}`).join(', ')} in ${reporter.elapsed().toFixed(1)}s${opts.dryRun ? ' (dry run: nothing persisted)' : ''}`);
       if (!opts.wait) return { code: APPLY_EXIT.ok };
