@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash test/harness/build.sh
 CI=true npx jest --testPathPatterns '\.int\.test\.ts$'
-if pgrep -af 'virtwork/(etcd|kube-apiserver)-v'; then
+if pgrep -af '^[^ ]*/virtwork/(etcd|kube-apiserver)-v[0-9.]+/'; then
   echo ".ci/harness.sh: the control-plane processes above outlived the test run" >&2
   exit 1
 fi

@@ -11,7 +11,8 @@ const FIXTURE = 'test/fixtures/virtual-machine.yaml';
 function manifests(): Array<[string, k8s.KubernetesObject]> {
   const dist = path.join(ROOT, 'dist');
   const files = fs.existsSync(dist)
-    ? fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join('dist', f))
+    ? fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).sort()
+      .map((f) => path.join('dist', f))
     : [];
   // client-node's typed serializer expects its own models for built-in kinds (it drops keys it does not map), so
   // every document goes through its loadYaml, as the cluster layer's loading does
@@ -21,9 +22,14 @@ function manifests(): Array<[string, k8s.KubernetesObject]> {
     .map((obj): [string, k8s.KubernetesObject] => [`${file}: ${obj.kind} ${obj.metadata?.name}`, obj]));
 }
 
-function fixtureVm(): k8s.KubernetesObject & { spec: { runStrategy: string; template: { spec: { domain: { cpu: Record<string, unknown> } } } } } {
+interface FixtureVm extends k8s.KubernetesObject {
+  spec: { runStrategy: string; template: { spec: { domain: { cpu: Record<string, unknown> } } } };
+}
+
+/** A copy of the fixture's VirtualMachine, to spoil. */
+function fixtureVm(): FixtureVm {
   const [, vm] = manifests().find(([, obj]) => obj.kind === 'VirtualMachine' && obj.metadata?.name === 'virtwork-disk-0') ?? [];
-  return structuredClone(vm) as ReturnType<typeof fixtureVm>;
+  return structuredClone(vm) as FixtureVm;
 }
 
 describeIntegration('the test API server', () => {
@@ -52,13 +58,14 @@ describeIntegration('the test API server', () => {
     expect(applied).toMatchObject({ kind: obj.kind, metadata: { name: obj.metadata?.name } });
     const api = k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
     const { apiVersion, kind, metadata } = applied;
-    expect((await rejection(api.read({ apiVersion, kind, metadata: { name: metadata?.name ?? '', namespace: metadata?.namespace } }))).code).toBe(404);
+    const read = api.read({ apiVersion, kind, metadata: { name: metadata?.name ?? '', namespace: metadata?.namespace } });
+    expect((await rejection(read)).code).toBe(404);
   });
 
   it('fails when a VirtualMachine misses a required field, with the schema message (422)', async () => {
     // GIVEN a VM template without its domain
     const vm = fixtureVm();
-    delete (vm.spec.template.spec as Partial<typeof vm.spec.template.spec>).domain;
+    delete (vm.spec.template.spec as Partial<FixtureVm['spec']['template']['spec']>).domain;
 
     // WHEN it is applied THEN the CRD schema rejects it as Invalid
     expect(await rejection(dryRunApply(vm))).toEqual({
@@ -104,7 +111,8 @@ describeIntegration('the test API server', () => {
     // WHEN the unprivileged user applies a VM THEN RBAC forbids it
     expect(await rejection(dryRunApply(fixtureVm(), UNPRIVILEGED_CONTEXT))).toEqual({
       code: 403,
-      message: expect.stringContaining(`User "virtwork-nobody" cannot patch resource "virtualmachines" in API group "kubevirt.io" in the namespace "${namespace}"`),
+      message: expect.stringContaining('User "virtwork-nobody" cannot patch resource "virtualmachines" in API group "kubevirt.io" '
+        + `in the namespace "${namespace}"`),
     });
   });
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 /** The control-plane programs the harness runs, and the Go module whose go.mod (next to this file) pins each. */
 const MODULES = { etcd: 'go.etcd.io/etcd/server/v3', 'kube-apiserver': 'k8s.io/kubernetes' } as const;
 
-export type Component = keyof typeof MODULES;
+type Component = keyof typeof MODULES;
 
 /** Paths of the cached binaries, as `build.sh` leaves them. */
 export interface Binaries {
@@ -15,7 +15,7 @@ export interface Binaries {
 }
 
 /** The version of a component pinned in `test/harness/<component>/go.mod`, e.g. `v1.37.2`. */
-export function pinnedVersion(component: Component): string {
+function pinnedVersion(component: Component): string {
   const goMod = path.join(__dirname, component, 'go.mod');
   const module = MODULES[component].replace(/\./g, '\\.');
   const match = new RegExp(`^\\s*(?:require\\s+)?${module} (v\\S+)(?: // indirect)?$`, 'm').exec(fs.readFileSync(goMod, 'utf8'));
@@ -24,7 +24,7 @@ export function pinnedVersion(component: Component): string {
 }
 
 /** `${XDG_CACHE_HOME:-~/.cache}/virtwork/<component>-<version>/<component>`: where `build.sh` puts a binary. */
-export function cachedBinary(component: Component): string {
+function cachedBinary(component: Component): string {
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cache, 'virtwork', `${component}-${pinnedVersion(component)}`, component);
 }

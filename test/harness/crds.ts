@@ -9,9 +9,9 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const ESTABLISHED_TIMEOUT_MS = 30_000;
 
 /**
- * Creates every CRD in `CRD_DIRS` (parsed with client-node's `loadYaml`: its typed serializer drops keys such as
- * `x-kubernetes-int-or-string` from plain objects) and resolves once each is Established and each of its served versions is in the
- * API discovery, so the first request of a test can use them. Returns the CRD names.
+ * Creates every CRD in `CRD_DIRS` and resolves once each is Established and each of its served versions is in the
+ * API discovery, so the first request of a test can use them. Returns the CRD names. The files are parsed with
+ * client-node's `loadYaml`: its typed serializer drops keys such as `x-kubernetes-int-or-string` from plain objects.
  */
 export async function installCrds(kc: k8s.KubeConfig): Promise<string[]> {
   const crds = CRD_DIRS.flatMap((dir) => {
@@ -34,10 +34,12 @@ export async function installCrds(kc: k8s.KubeConfig): Promise<string[]> {
   const kinds = crds.flatMap((crd) => crd.spec.versions.filter((v) => v.served)
     .map((v) => ({ apiVersion: `${crd.spec.group}/${v.name}`, kind: crd.spec.names.kind })));
   await waitFor('CRDs to be discoverable', async () => {
-    const found = await Promise.all(kinds.map((k) =>
-      objects.list(k.apiVersion, k.kind, undefined, undefined, undefined, undefined, undefined, undefined, 1).then(() => true, () => false)));
-    const missing = kinds.filter((_, i) => !found[i]);
-    return missing.length === 0 ? undefined : `not in discovery: ${missing.map((k) => `${k.apiVersion} ${k.kind}`).join(', ')}`;
+    // list (limit 1) goes through client-node's discovery lookup of the kind, which is what tests will do first
+    const found = await Promise.all(kinds.map((k) => objects
+      .list(k.apiVersion, k.kind, undefined, undefined, undefined, undefined, undefined, undefined, 1)
+      .then(() => true, () => false)));
+    const missing = kinds.filter((_, i) => !found[i]).map((k) => `${k.apiVersion} ${k.kind}`);
+    return missing.length === 0 ? undefined : `not in discovery: ${missing.join(', ')}`;
   });
   return names;
 }
@@ -48,7 +50,9 @@ async function waitFor(what: string, check: () => Promise<string | undefined>): 
   for (;;) {
     const missing = await check();
     if (missing === undefined) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ESTABLISHED_TIMEOUT_MS / 1000} s waiting for ${what}: ${missing}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${ESTABLISHED_TIMEOUT_MS / 1000} s waiting for ${what}: ${missing}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -14,6 +14,6 @@ export function describeIntegration(name: string, fn: () => void): void {
 
 function skipReason(): string | undefined {
   if (process.env[KUBECONFIG_ENV]) return undefined;
-  return process.env[SKIP_REASON_ENV]
-    ?? 'integration tests skipped: no test API server (test/harness/global-setup.ts did not start one; run jest with the project jest.config.js)';
+  return process.env[SKIP_REASON_ENV] ?? 'integration tests skipped: no test API server '
+    + '(test/harness/global-setup.ts did not start one; run jest with the project jest.config.js)';
 }

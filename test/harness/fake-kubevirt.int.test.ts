@@ -5,6 +5,7 @@ import {
 } from '.';
 
 interface Condition { type: string; status: string; reason?: string }
+interface WithStatus extends k8s.KubernetesObject { status?: { phase?: string; ready?: boolean } }
 interface Instance extends k8s.KubernetesObject {
   spec: Record<string, unknown>;
   status?: { phase?: string; nodeName?: string; conditions?: Condition[] };
@@ -17,7 +18,12 @@ describeIntegration('startFakeKubevirt', () => {
 
   beforeAll(async () => {
     fake = await startFakeKubevirt({
-      kubeconfig: testKubeConfig(), namespace, readyDelayMs: 50, failVMs: ['vm-failing'], neverReady: ['vm-stuck'], agentConnected: true,
+      kubeconfig: testKubeConfig(),
+      namespace,
+      readyDelayMs: 50,
+      failVMs: ['vm-failing'],
+      neverReady: ['vm-stuck'],
+      agentConnected: true,
     });
   });
   afterAll(async () => {
@@ -59,8 +65,8 @@ describeIntegration('startFakeKubevirt', () => {
   }
 
   async function gone(apiVersion: string, kind: string, name: string): Promise<void> {
-    await eventually(`${kind} ${name} to be deleted`, () =>
-      read(apiVersion, kind, name).then(() => undefined, (err: unknown) => (err instanceof k8s.ApiException && err.code === 404 ? true : undefined)));
+    const notFound = (err: unknown): true | undefined => (err instanceof k8s.ApiException && err.code === 404 ? true : undefined);
+    await eventually(`${kind} ${name} to be deleted`, () => read(apiVersion, kind, name).then(() => undefined, notFound));
   }
 
   it('runs the instance of a VM with runStrategy Always: owned by the VM, template labels and spec, Ready', async () => {
@@ -72,17 +78,19 @@ describeIntegration('startFakeKubevirt', () => {
 
     // THEN the instance mirrors the template and is ready on a node, with the guest agent connected
     expect(vmi.metadata?.labels).toEqual({ 'virtwork/role': 'under-test' });
-    expect(vmi.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'VirtualMachine', name: 'vm-ready', uid: created.metadata?.uid, controller: true })]);
+    expect(vmi.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'VirtualMachine', name: 'vm-ready', uid: created.metadata?.uid, controller: true }),
+    ]);
     expect(vmi.spec).toMatchObject({ domain: { resources: { requests: { memory: '128Mi' } } } });
     expect(vmi.status).toMatchObject({ nodeName: FAKE_NODE_NAME });
     expect(vmi.status?.conditions).toEqual(expect.arrayContaining([
       expect.objectContaining({ type: 'Ready', status: 'True' }), expect.objectContaining({ type: 'AgentConnected', status: 'True' }),
     ]));
     // AND its DataVolume exists and succeeded, AND the VM reports ready
-    const dv = await read<k8s.KubernetesObject & { status?: { phase?: string } }>('cdi.kubevirt.io/v1beta1', 'DataVolume', 'data-vm-ready');
+    const dv = await read<WithStatus>('cdi.kubevirt.io/v1beta1', 'DataVolume', 'data-vm-ready');
     expect(dv.status?.phase).toBe('Succeeded');
     const vmStatus = await eventually('VM vm-ready ready', async () => {
-      const { status } = await read<k8s.KubernetesObject & { status?: { ready?: boolean } }>('kubevirt.io/v1', 'VirtualMachine', 'vm-ready');
+      const { status } = await read<WithStatus>('kubevirt.io/v1', 'VirtualMachine', 'vm-ready');
       return status?.ready ? status : undefined;
     });
     expect(vmStatus).toMatchObject({ ready: true, printableStatus: 'Running' });

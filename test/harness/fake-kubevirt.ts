@@ -47,7 +47,8 @@ export const FAKE_NODE_NAME = 'fake-node-0';
  * `spec.runStrategy: Always` it creates the DataVolumes of `spec.dataVolumeTemplates` (status phase `Succeeded`) and
  * the VirtualMachineInstance (name, namespace, labels and spec from the VM template, owned by the VM), then after
  * `readyDelayMs` sets the instance's and the VM's status. No garbage collector runs on a bare API server, so when the
- * VM is deleted it deletes the instance and the DataVolumes itself; when the VM stops being `Always`, the instance. Resolves once the watch is established.
+ * VM is deleted it deletes the instance and the DataVolumes itself; when the VM stops being `Always`, the instance.
+ * Resolves once the watch is established.
  */
 export async function startFakeKubevirt(options: FakeKubevirtOptions): Promise<FakeKubevirt> {
   const controller = new FakeController(options);
@@ -56,6 +57,16 @@ export async function startFakeKubevirt(options: FakeKubevirtOptions): Promise<F
 }
 
 type Outcome = 'ready' | 'failed' | 'never-ready';
+
+const FIELD_MANAGER = 'fake-kubevirt';
+const VM = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine' };
+const VMI = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance' };
+const DV = { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume' };
+
+/** A custom resource as CustomObjectsApi names it, for status subresource patches. */
+interface Resource { readonly group: string; readonly version: string; readonly plural: string }
+const VM_RESOURCE: Resource = { group: 'kubevirt.io', version: 'v1', plural: 'virtualmachines' };
+const DV_RESOURCE: Resource = { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' };
 
 interface VirtualMachine extends k8s.KubernetesObject {
   readonly spec?: {
@@ -86,9 +97,9 @@ class FakeController {
 
   async listAndWatch(): Promise<void> {
     const { namespace } = this.options;
-    const list = await this.objects.list<VirtualMachine>('kubevirt.io/v1', 'VirtualMachine', namespace);
+    const list = await this.objects.list<VirtualMachine>(VM.apiVersion, VM.kind, namespace);
     list.items.forEach((vm) => this.onEvent('ADDED', vm));
-    const path = namespace ? `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines` : '/apis/kubevirt.io/v1/virtualmachines';
+    const path = `/apis/kubevirt.io/v1${namespace ? `/namespaces/${namespace}` : ''}/virtualmachines`;
     this.watch = await new k8s.Watch(this.kc).watch(path, { resourceVersion: list.metadata?.resourceVersion },
       (type: string, vm: VirtualMachine) => this.onEvent(type, vm),
       (err: unknown) => this.restart(err));
@@ -134,15 +145,15 @@ class FakeController {
 
   private async startVm(vm: VirtualMachine): Promise<void> {
     const { name = '', namespace = '', uid = '' } = vm.metadata ?? {};
-    const ownerReferences = [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name, uid, controller: true, blockOwnerDeletion: true }];
+    const ownerReferences = [{ ...VM, name, uid, controller: true, blockOwnerDeletion: true }];
     for (const template of vm.spec?.dataVolumeTemplates ?? []) {
-      const dv = { ...template.metadata, namespace, ownerReferences };
-      await ignoreConflict(this.objects.create({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: dv, spec: template.spec }));
-      await this.patchStatus('cdi.kubevirt.io', 'v1beta1', 'datavolumes', namespace, dv.name ?? '', { phase: 'Succeeded', progress: '100.0%' });
+      const metadata = { ...template.metadata, namespace, ownerReferences };
+      await ignoreConflict(this.objects.create({ ...DV, metadata, spec: template.spec }));
+      await this.patchStatus(DV_RESOURCE, namespace, metadata.name ?? '', { phase: 'Succeeded', progress: '100.0%' });
     }
     const { labels, annotations } = vm.spec?.template?.metadata ?? {};
     await ignoreConflict(this.objects.create({
-      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance',
+      ...VMI,
       metadata: { name, namespace, labels, annotations, ownerReferences },
       spec: vm.spec?.template?.spec,
     }));
@@ -156,9 +167,9 @@ class FakeController {
   private async finishStart(namespace: string, name: string, uid: string): Promise<void> {
     if (this.running.get(`${namespace}/${name}`) !== uid) return; // deleted or recreated meanwhile
     const status = STATUSES[this.outcome(name)](this.options.agentConnected ?? false);
-    await this.objects.patch({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, namespace }, status: status.vmi },
-      undefined, undefined, 'fake-kubevirt', undefined, k8s.PatchStrategy.MergePatch);
-    await this.patchStatus('kubevirt.io', 'v1', 'virtualmachines', namespace, name, status.vm);
+    await this.objects.patch({ ...VMI, metadata: { name, namespace }, status: status.vmi },
+      undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch);
+    await this.patchStatus(VM_RESOURCE, namespace, name, status.vm);
   }
 
   private outcome(name: string): Outcome {
@@ -170,16 +181,18 @@ class FakeController {
   /** Deletes the instance, and the DataVolumes too when the VM itself is gone. */
   private async stopVm(vm: VirtualMachine, deleted: boolean): Promise<void> {
     const { name, namespace } = vm.metadata ?? {};
-    await ignoreNotFound(this.objects.delete({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, namespace } }));
+    await ignoreNotFound(this.objects.delete({ ...VMI, metadata: { name, namespace } }));
     for (const template of deleted ? vm.spec?.dataVolumeTemplates ?? [] : []) {
-      await ignoreNotFound(this.objects.delete({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: template.metadata?.name, namespace } }));
+      await ignoreNotFound(this.objects.delete({ ...DV, metadata: { name: template.metadata?.name, namespace } }));
     }
   }
 
   /** Merge-patches the status subresource (VirtualMachine, DataVolume). */
-  private async patchStatus(group: string, version: string, plural: string, namespace: string, name: string, status: object): Promise<void> {
-    await this.custom.patchNamespacedCustomObjectStatus({ group, version, plural, namespace, name, body: { status }, fieldManager: 'fake-kubevirt' },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  private async patchStatus(resource: Resource, namespace: string, name: string, status: object): Promise<void> {
+    await this.custom.patchNamespacedCustomObjectStatus(
+      { ...resource, namespace, name, body: { status }, fieldManager: FIELD_MANAGER },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
   }
 }
 
@@ -188,14 +201,19 @@ const STATUSES: Record<Outcome, (agentConnected: boolean) => { vmi: object; vm: 
   ready: (agentConnected) => ({
     vmi: {
       phase: 'Running', nodeName: FAKE_NODE_NAME,
-      conditions: [{ type: 'Ready', status: 'True' }, ...(agentConnected ? [{ type: 'AgentConnected', status: 'True' }] : [])],
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        ...(agentConnected ? [{ type: 'AgentConnected', status: 'True' }] : []),
+      ],
     },
     vm: { created: true, ready: true, printableStatus: 'Running' },
   }),
   failed: () => ({
     vmi: {
       phase: 'Failed', nodeName: FAKE_NODE_NAME,
-      conditions: [{ type: 'Ready', status: 'False', reason: FAKE_FAILURE_REASON, message: 'failed on purpose by fake-kubevirt' }],
+      conditions: [
+        { type: 'Ready', status: 'False', reason: FAKE_FAILURE_REASON, message: 'failed on purpose by fake-kubevirt' },
+      ],
     },
     vm: { created: true, ready: false, printableStatus: 'CrashLoopBackOff' },
   }),

@@ -13,7 +13,10 @@ import { setSharedControlPlane } from './shared-control-plane';
  * integration test (`*.int.test.ts`), and hands its kubeconfig to the test files through `VIRTWORK_TEST_KUBECONFIG`.
  * Without the binaries it sets `VIRTWORK_TEST_SKIP_REASON` instead, or fails in CI.
  */
-export default async function globalSetup(globalConfig: Config.GlobalConfig, projectConfig: Config.ProjectConfig): Promise<void> {
+export default async function globalSetup(
+  globalConfig: Config.GlobalConfig,
+  projectConfig: Config.ProjectConfig,
+): Promise<void> {
   if (!integrationTestsSelected(globalConfig, projectConfig)) return;
   const binaries = findBinaries();
   if ('missing' in binaries) {
@@ -32,15 +35,16 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig, pro
   });
   setSharedControlPlane(controlPlane);
   process.env[KUBECONFIG_ENV] = controlPlane.kubeconfigPath;
-  console.log(`\nintegration: etcd + kube-apiserver on ${controlPlane.server}, ${crds.length} CRDs established, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\nintegration: etcd + kube-apiserver on ${controlPlane.server}, ${crds.length} CRDs established, in ${seconds} s`);
 }
 
 /** Whether the run may include a `*.int.test.ts` file; true whenever jest picks the files later (changed-file modes). */
 function integrationTestsSelected(globalConfig: Config.GlobalConfig, projectConfig: Config.ProjectConfig): boolean {
-  if (globalConfig.onlyChanged || globalConfig.findRelatedTests || globalConfig.changedSince || globalConfig.watch || globalConfig.watchAll) {
-    return true;
-  }
+  const { onlyChanged, findRelatedTests, changedSince, watch, watchAll } = globalConfig;
+  if (onlyChanged || findRelatedTests || changedSince || watch || watchAll) return true;
   const patterns = globalConfig.testPathPatterns.toExecutor({ rootDir: globalConfig.rootDir });
+  const selected = (file: string): boolean => !patterns.isSet() || patterns.isMatch(file);
   return projectConfig.roots.some((root) => fs.readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .some((file) => file.endsWith('.int.test.ts') && !file.includes('node_modules') && (!patterns.isSet() || patterns.isMatch(path.join(root, file)))));
+    .some((file) => file.endsWith('.int.test.ts') && !file.includes('node_modules') && selected(path.join(root, file))));
 }

@@ -7,8 +7,8 @@ export interface ServerProcess {
   readonly logFile: string;
   /** Resolves with a description of how the process ended, should it end before `stop()`. */
   readonly exited: Promise<string>;
-  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once the process is gone. */
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM to the process group, SIGKILL 10 s later; resolves once the process is gone. */
+  stop(): Promise<void>;
 }
 
 const running = new Set<number>();
@@ -37,10 +37,10 @@ export function startServer(name: string, binary: string, args: readonly string[
       resolve(`${name} exited with ${signal ?? `code ${code}`}`);
     });
   });
-  const stop = async (graceMs = 10_000): Promise<void> => {
+  const stop = async (): Promise<void> => {
     if (!running.has(pgid)) return;
     killGroup(pgid, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(pgid, 'SIGKILL'), graceMs);
+    const timer = setTimeout(() => killGroup(pgid, 'SIGKILL'), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
   };
@@ -64,6 +64,7 @@ export function logTail(logFile: string, lines = 30): string {
 }
 
 const SETPRIV = '/usr/bin/setpriv';
+const STOP_GRACE_MS = 10_000;
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
