@@ -133,7 +133,7 @@ function entryKinds(): Setting[] {
 /** Other spellings → canonical key: underscore spellings of every key, and declared aliases (with theirs). */
 function aliasesOf(settings: readonly Setting[], withDeclared: boolean): Map<string, string> {
   const map = new Map<string, string>();
-  for (const s of settings) {
+  for (const s of settings.filter((x) => x.notInFile === undefined)) {
     const names = [s.key, ...(withDeclared ? (s.aliases ?? []) : [])];
     for (const n of names) {
       if (n !== s.key) map.set(n, s.key);
