@@ -26,6 +26,9 @@ export function checkFiles(source: CatalogSource, manifest: CheckedManifest | un
   const scripts: CatalogScript[] = [];
   for (const [file, content] of [...source.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (file === MANIFEST_FILE || file.startsWith('.') || file.endsWith('.md')) continue;
+    if (/\.(service|sh)$/.test(file) && content.includes('\r')) {
+      errors.push(`${at(file)}: line ${content.slice(0, content.indexOf('\r')).split('\n').length}: has Windows line endings (CRLF); save it with LF line endings`);
+    }
     if (/^workload\.ya?ml$/i.test(file)) {
       // Only the exact name is read: a near miss would silently drop the whole manifest.
       errors.push(`${at(file)}: the manifest must be named ${MANIFEST_FILE}, got ${show(file)}`);
@@ -35,7 +38,7 @@ export function checkFiles(source: CatalogSource, manifest: CheckedManifest | un
         errors.push(`${at(file)}: unit file name must be <name>.service with a name of lowercase letters, digits, '-' and '_', got ${show(file)}`);
         continue;
       }
-      if (!/^\[Service\][ \t]*$/m.test(content)) errors.push(`${at(file)}: has no [Service] section`);
+      if (!/^\[Service\][ \t\r]*$/m.test(content)) errors.push(`${at(file)}: has no [Service] section`);
       else if (!/^ExecStart=/m.test(content)) errors.push(`${at(file)}: has no ExecStart= line`);
       units.push({ file, content, stem, installName: `virtwork-${source.name}-${stem}.service` });
     } else if (file.endsWith('.sh')) {

@@ -50,6 +50,7 @@ export const BROKEN: readonly BrokenCase[] = [
   { defect: 'unit without [Service]', files: demo({ 'client.service': '[Unit]\nDescription=x\n' }), message: `${P}/client.service: has no [Service] section` },
   { defect: 'unit without ExecStart=', files: demo({ 'client.service': '[Unit]\nDescription=x\n\n[Service]\nType=simple\n' }), message: `${P}/client.service: has no ExecStart= line` },
   { defect: 'script without shebang', files: demo({ 'client.sh': 'exec demo-client {{tests}} {{opts}}\n' }), message: `${P}/client.sh: line 1: must start with a shebang like #!/bin/bash, got "exec demo-client {{tests}} {{opts}}"` },
+  { defect: 'script with Windows line endings', files: demo({ 'client.sh': DEMO['client.sh'].replace(/\n/g, '\r\n') }), message: `${P}/client.sh: line 1: has Windows line endings (CRLF); save it with LF line endings` },
   { defect: 'unit file name with a dot', files: demo({ 'client.old.service': unit('/bin/true') }), message: `${P}/client.old.service: unit file name must be <name>.service with a name of lowercase letters, digits, '-' and '_', got "client.old.service"` },
   // YAML and schema
   { defect: 'invalid YAML', manifest: [['packages: [demo-common]', 'packages: [demo-common']], message: `${M}: line 3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (at "params:")` },
