@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseCloudConfig } from '../../lib/cloud-init';
+import { fileKeys, workloadEntryKeys } from '../../lib/config/schema';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/synth';
 import { DEFAULT_WORKLOADS } from '../../lib/workloads/_registry';
 import { K8sObject, parseManifests, validateObjects } from '../support/validators';
@@ -176,8 +177,7 @@ interface BadCase {
 }
 
 const yaml = (text: string) => ({ 'virtwork.yaml': text });
-const KNOWN_KEYS = 'namespace, run-id, image, vm-count, cpu-cores, memory, disk-size, catalog-dir, ssh-user, ssh-password-hash, ' +
-  'ssh-authorized-keys, ssh-key-files, workloads';
+const KNOWN_KEYS = fileKeys().join(', ');
 const QUANTITY = 'must be a positive quantity like 512Mi, 2Gi or 10G';
 
 const BAD: Record<string, BadCase> = {
@@ -209,12 +209,12 @@ const BAD: Record<string, BadCase> = {
   'workloads is a list': { files: yaml('workloads: [cpu]'), message: 'virtwork.yaml: workloads: must be a mapping of workload names to their settings, got ["cpu"]' },
   'a workload entry is a number': {
     files: yaml('workloads:\n  cpu: 3'),
-    message: 'virtwork.yaml: workloads.cpu: must be a mapping of settings (enabled, vm-count, cpu-cores, memory, disk-size, params), got 3',
+    message: `virtwork.yaml: workloads.cpu: must be a mapping of settings (${workloadEntryKeys().join(', ')}), got 3`,
   },
   'the workloads map names an unknown workload': { files: yaml('workloads:\n  cppu:\n    vm-count: 2'), message: /^virtwork\.yaml: workloads\.cppu: unknown workload "cppu" \(did you mean "cpu"\?\); available: chaos-disk, .*, tps, .*redis-bench/ },
   'a workload entry has an unknown key': {
     files: yaml('workloads:\n  cpu:\n    vm-cout: 2'),
-    message: 'virtwork.yaml: workloads.cpu.vm-cout: unknown key (did you mean "vm-count"?); known keys: enabled, vm-count, cpu-cores, memory, disk-size, params',
+    message: `virtwork.yaml: workloads.cpu.vm-cout: unknown key (did you mean "vm-count"?); known keys: ${workloadEntryKeys().join(', ')}`,
   },
   'enabled is not a boolean': { files: yaml('workloads:\n  cpu:\n    enabled: "yes"'), message: 'virtwork.yaml: workloads.cpu.enabled: must be true or false, got "yes"' },
   'a param is misspelled': {

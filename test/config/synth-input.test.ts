@@ -26,11 +26,11 @@ describe('loadConfig', () => {
   it('turns no configuration into the default SynthInput', () => {
     const { input, configPath } = load();
     expect(configPath).toBeUndefined();
-    expect({ ...input, registry: undefined }).toEqual({
+    expect(input).toEqual(expect.objectContaining({
       namespace: 'virtwork', runId: 'default', image: 'quay.io/containerdisks/fedora:42', cpuCores: 2, memory: '2Gi', dataDiskSize: '10Gi',
-      ssh: undefined, registry: undefined,
-      workloads: DEFAULT_WORKLOADS.map((name) => ({ name, vmCount: 1, cpuCores: 2, memory: '2Gi', dataDiskSize: '10Gi', params: {} })),
-    });
+      ssh: undefined,
+      workloads: DEFAULT_WORKLOADS.map((name) => expect.objectContaining({ name, vmCount: 1, cpuCores: 2, memory: '2Gi', dataDiskSize: '10Gi', params: {} })),
+    }));
   });
 
   it('merges params per key: --params > VIRTWORK_PARAMS > file, each source checked', () => {
