@@ -12,7 +12,10 @@ export interface CatalogSource {
   readonly location: string;
   /** Regular files directly in the entry directory: file name → content. */
   readonly files: ReadonlyMap<string, string>;
-  /** Names of sub-directories (not used; reported as warnings). */
+  /**
+   * Names of sub-directories (not used; reported as warnings).
+   * @default []
+   */
   readonly directories?: readonly string[];
 }
 
@@ -42,7 +45,10 @@ export interface CatalogScript extends CatalogFile {
 export interface CatalogRole {
   /** Role name (`virtwork/role` label). */
   readonly name: string;
-  /** Fixed number of VMs; undefined follows the workload's vmCount. */
+  /**
+   * Fixed number of VMs.
+   * @default the workload's vmCount
+   */
   readonly vmCount?: number;
   /** Packages of this role only, installed after the entry's packages. */
   readonly packages: readonly string[];
@@ -60,7 +66,10 @@ export interface CatalogStorage {
   readonly serial: string;
   /** Absolute mount point in the guest. */
   readonly mount: string;
-  /** Roles whose VMs get the disk; undefined means every VM of the entry. */
+  /**
+   * Roles whose VMs get the disk.
+   * @default every VM of the entry
+   */
   readonly roles?: readonly string[];
 }
 
@@ -78,7 +87,10 @@ export interface CatalogServicePort {
 export interface CatalogService {
   /** Ports, at least one. */
   readonly ports: readonly CatalogServicePort[];
-  /** Only VMs of this role are selected; undefined selects every VM of the entry. */
+  /**
+   * Only VMs of this role are selected.
+   * @default every VM of the entry
+   */
   readonly selectorRole?: string;
 }
 

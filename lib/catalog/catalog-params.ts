@@ -39,15 +39,27 @@ export interface CatalogParamSpec {
   readonly type: CatalogParamType;
   /** Default value as written in the manifest. */
   readonly default: unknown;
-  /** One-line meaning. */
+  /**
+   * One-line meaning.
+   * @default '' (validate warns)
+   */
   readonly desc?: string;
-  /** Smallest allowed value (`int` only). */
+  /**
+   * Smallest allowed value (`int` only).
+   * @default INT_DEFAULT_MIN (0)
+   */
   readonly min?: number;
-  /** Largest allowed value (`int` only). */
+  /**
+   * Largest allowed value (`int` only).
+   * @default INT_DEFAULT_MAX (2147483647)
+   */
   readonly max?: number;
-  /** Allowed words (`enum` only). */
+  /** Allowed words (`enum` only, and required there). */
   readonly values?: readonly unknown[];
-  /** Regular expression the whole value must also match (`string` only); it narrows the safe characters, never widens them. */
+  /**
+   * Regular expression the whole value must also match (`string` only); it narrows the safe characters, never widens them.
+   * @default any string of safe characters
+   */
   readonly pattern?: string;
 }
 

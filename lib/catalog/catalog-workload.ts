@@ -13,7 +13,10 @@ import { findPlaceholders, substitute } from './placeholders';
 export interface CatalogWorkloadProps extends WorkloadProps {
   /** The entry to render, as returned by loadCatalogEntries / parseCatalogEntry. */
   readonly entry: CatalogEntry;
-  /** Params; every key is optional (the entry's manifest gives the defaults). */
+  /**
+   * Params, typed values or strings; every key is optional.
+   * @default {} (every param at the default of the entry's manifest)
+   */
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
