@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// `npm run bench`: virtwork's benchmarks (issue 8), each figure next to its floor measured in the same run.
+// Prints a table and writes .bench/results.json. Not part of `npm test`. See docs/performance.md.
+//
+//   node scripts/bench.mjs [--sizes 1000,5000] [--runs 3] [--cdk8s-runs 3] [--skip-cdk8s] [--skip-cluster]
+//                          [--out .bench/results.json] [--check]
+//
+// Synthesis half: scripts/bench-synth.mjs (children: bench-synth-child.ts, bench-synth-floor.mjs).
+// Cluster half: scripts/bench-cluster.{mjs,ts,js} when it exists, the API-server harness binaries are built and
+// kubectl is on PATH. It is run as `node --import tsx <script> --out <file.json>` (output streamed); exit 0 with
+// <file.json> = { "rows": [{ "metric", "measured", "floor"?, "ratio"?, "target"?, "ok"? }], ... } whose rows join
+// the table and whose whole object becomes results.cluster; exit 3 with a one-line reason on stdout = skipped.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { benchCdk8sSynth, benchFleet, synthRows } from './bench-synth.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const SKIPPED_EXIT = 3;
+
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,5000' },
+    runs: { type: 'string', default: '3' },
+    'cdk8s-runs': { type: 'string', default: '3' },
+    'skip-cdk8s': { type: 'boolean', default: false },
+    'skip-cluster': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(ROOT, '.bench', 'results.json') },
+    check: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.exit(0);
+}
+const sizes = opts.sizes.split(',').map((x) => positiveInt('--sizes', x));
+const runs = positiveInt('--runs', opts.runs);
+const cdk8sRuns = positiveInt('--cdk8s-runs', opts['cdk8s-runs']);
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const workdir = mkdtempSync(join(tmpdir(), 'virtwork-bench-'));
+const results = { date: new Date().toISOString(), machine: machine(), loadBefore: loadavg(), synth: {}, cluster: undefined };
+const rows = [];
+try {
+  const fleets = [];
+  for (const vms of sizes) {
+    log(`synthesis: fleet of ~${vms} VMs, ${runs} run(s) of synth and of the floor`);
+    fleets.push(benchFleet(vms, runs, workdir, log));
+  }
+  results.synth.fleets = fleets;
+  if (!opts['skip-cdk8s']) {
+    log(`synthesis: cold npx cdk8s synth of the default app, ${cdk8sRuns} run(s)`);
+    results.synth.cdk8sCold = benchCdk8sSynth(cdk8sRuns, workdir, log);
+  }
+  rows.push(...synthRows(fleets, results.synth.cdk8sCold));
+  results.cluster = opts['skip-cluster'] ? { skipped: '--skip-cluster' } : runCluster(workdir);
+  if (results.cluster.rows) rows.push(...results.cluster.rows);
+  results.loadAfter = loadavg();
+  results.rows = rows;
+} finally {
+  rmSync(workdir, { recursive: true, force: true });
+}
+
+printTable(rows);
+for (const f of results.synth.fleets) {
+  const p = f.phases;
+  process.stdout.write(
+    `synth ${f.vms} VMs by phase (one run): buildApp ${sec(p.buildAppMs)}, toJson ${sec(p.toJsonMs)}, YAML ${sec(p.yamlMs)}, write ${sec(p.writeMs)}\n`,
+  );
+}
+if (results.cluster.skipped) process.stdout.write(`cluster benchmarks skipped: ${results.cluster.skipped}\n`);
+const m = results.machine;
+process.stdout.write(`machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, node ${m.node}; load average ${results.loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ${results.loadAfter.map((x) => x.toFixed(1)).join(' ')} after\n`);
+const out = resolve(opts.out);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(`${out}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
+renameSync(`${out}.tmp`, out);
+process.stdout.write(`results written to ${out}\n`);
+const missed = rows.filter((r) => r.ok === false);
+if (missed.length) process.stdout.write(`targets missed: ${missed.map((r) => r.metric).join('; ')}\n`);
+process.exit(opts.check && missed.length ? 1 : 0);
+
+/** The cluster half: the apply engineer's scripts/bench-cluster.*, when it and its binaries exist. */
+function runCluster(dir) {
+  const script = ['mjs', 'ts', 'js'].map((ext) => join(ROOT, 'scripts', `bench-cluster.${ext}`)).find((f) => existsSync(f));
+  if (!script) return { skipped: 'scripts/bench-cluster.* does not exist' };
+  const binaries = spawnSync(process.execPath, ['--import', TSX, '-e', "process.stdout.write(JSON.stringify(require('./test/harness/binaries.ts').findBinaries()))"], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (binaries.status !== 0) return { skipped: `cannot check the API-server harness binaries: ${binaries.stderr.trim().split('\n').pop()}` };
+  const found = JSON.parse(binaries.stdout);
+  if (found.missing) return { skipped: found.missing };
+  if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) return { skipped: 'kubectl not found on PATH' };
+  log(`cluster: ${script.replace(ROOT, '')}`);
+  const file = join(dir, 'cluster.json');
+  const run = spawnSync(process.execPath, ['--import', TSX, script, '--out', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stderr.write(run.stdout ?? '');
+  if (run.status === SKIPPED_EXIT) return { skipped: (run.stdout ?? '').trim().split('\n').pop() || 'skipped by bench-cluster' };
+  if (run.status !== 0 || !existsSync(file)) return { skipped: `bench-cluster failed (exit ${run.status}); see its output above`, failed: true };
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function printTable(list) {
+  const table = new Table({
+    head: ['metric', 'measured', 'floor', 'ratio', 'target', ''],
+    style: { head: [], border: [] },
+  });
+  for (const r of list) table.push([r.metric, r.measured ?? '', r.floor ?? '', r.ratio ?? '', r.target ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
+  process.stdout.write(`${table.toString()}\n`);
+}
+
+function machine() {
+  return {
+    nproc: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+function positiveInt(flag, raw) {
+  if (!/^[1-9]\d*$/.test(raw)) {
+    process.stderr.write(`bench: ${flag} must be positive integers, got ${JSON.stringify(raw)}\n`);
+    process.exit(2);
+  }
+  return Number(raw);
+}
+
+function sec(ms) {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
