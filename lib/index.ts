@@ -37,7 +37,7 @@ export type { Setting, Kind } from './config/setting';
 export { findConfigFile, loadConfigFile, parseConfigFile } from './config/loader';
 export type { FileLayer, WorkloadEntry } from './config/loader';
 export { mergeLayers, workloadSettings, workloadParams } from './config/merge';
-export type { MergedConfig, InputLayer, Origin, Selected, Source, ParamSource, ParamsInput } from './config/merge';
+export type { Environment, MergedConfig, InputLayer, Origin, Selected, Source, ParamSource, ParamsInput } from './config/merge';
 export { readEnv } from './config/env';
 export { readFlags } from './config/flags';
 export { listCatalog, resolveCatalog, loadCatalogClasses, knownWorkloads } from './config/catalog-dirs';

@@ -1,7 +1,9 @@
+import type { Environment } from '../config/merge';
+
 /** What a command reads from and writes to, so tests can run the program in-process. */
 export interface CliContext {
   /** Environment (`process.env`). */
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Environment;
   /** Working directory. */
   readonly cwd: string;
   /** Writes to standard output. */

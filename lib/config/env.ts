@@ -1,6 +1,6 @@
 import { parseParamsFlag } from '../params-grammar';
 import { checkValue, throwProblems } from './_problems';
-import { InputLayer } from './merge';
+import { Environment, InputLayer } from './merge';
 import { SETTINGS, SettingName, WORKLOAD_FLAGS } from './schema';
 import { Setting } from './setting';
 
@@ -14,7 +14,7 @@ export function envNames(s: Setting): string[] {
  * Reads the `VIRTWORK_*` variables of every setting, the workload selection and the params. An empty
  * variable counts as unset. Every bad value is reported, naming the variable.
  */
-export function readEnv(env: NodeJS.ProcessEnv): InputLayer {
+export function readEnv(env: Environment): InputLayer {
   const problems: string[] = [];
   const settings: Partial<Record<SettingName, unknown>> = {};
   const where: Partial<Record<SettingName, string>> = {};

@@ -7,6 +7,7 @@ import {
   CONFIG_ENV, CONFIG_FILE, SETTINGS, SettingName, WORKLOAD_ENTRY, configFileSchema, fileKeys, perWorkloadSettings,
   settingAt, workloadEntryKeys,
 } from './schema';
+import type { Environment } from './merge';
 import { Setting } from './setting';
 
 /** One entry of the `workloads` map of `virtwork.yaml`. */
@@ -35,7 +36,7 @@ export interface FileLayer {
  * Where the configuration file is: `--config`, else `VIRTWORK_CONFIG`, else `virtwork.yaml` in `cwd` when it
  * exists. A file named explicitly must exist. Returns the path as given, or undefined when there is none.
  */
-export function findConfigFile(o: { readonly flag?: string; readonly env: NodeJS.ProcessEnv; readonly cwd: string }): string | undefined {
+export function findConfigFile(o: { readonly flag?: string; readonly env: Environment; readonly cwd: string }): string | undefined {
   const named = o.flag ?? (o.env[CONFIG_ENV] || undefined);
   if (named !== undefined) {
     const how = o.flag !== undefined ? '--config' : CONFIG_ENV;

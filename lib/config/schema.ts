@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_SSH_USER, parseAuthorizedKeys } from '../ssh';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, DEFAULT_RUN_ID } from '../virtual-machine';
 import { DEFAULT_WORKLOADS } from '../workloads/_registry';
+import { OUTPUT_SETTINGS, VM_SETTINGS } from '../vm/settings';
 import { Kind, Setting, boolKind, intKind, listKind, quantityKind, setting, textKind } from './setting';
 
 /** Default file name of the configuration, looked up in the working directory. */
@@ -111,6 +112,8 @@ export const SETTINGS = {
     description: 'Files of public SSH keys (one per line, like authorized_keys; blank lines and # comments skipped), added to ssh-authorized-keys. ' +
       'Relative to virtwork.yaml in the file; the environment variable separates paths with ":".',
   }),
+  ...VM_SETTINGS,
+  ...OUTPUT_SETTINGS,
 } as const;
 
 /** Name of a setting (the camelCase key of {@link SETTINGS}). */

@@ -6,19 +6,21 @@ import { parseAuthorizedKeys, resolveSsh } from '../ssh';
 import { SynthInput, WorkloadSelection } from '../synth';
 import { didYouMean } from '../_suggest';
 import { WorkloadClass } from '../workloads/_registry';
+import { packageInfo } from '../_package';
+import { workloadVmSettings } from '../vm/settings';
 import { throwProblems } from './_problems';
 import { CatalogSet, knownWorkloads, resolveCatalog } from './catalog-dirs';
 import { readEnv } from './env';
 import { readFlags } from './flags';
 import { findConfigFile, loadConfigFile } from './loader';
-import { EMPTY_LAYER, MergedConfig, mergeLayers, workloadParams, workloadSettings } from './merge';
+import { EMPTY_LAYER, Environment, MergedConfig, mergeLayers, workloadParams, workloadSettings } from './merge';
 
 /** What a command gives to load the configuration: parsed flags, the environment and the working directory. */
 export interface ConfigRequest {
   /** Options commander parsed (attribute → value); `config` names the file. */
   readonly flags?: Readonly<Record<string, unknown>>;
   /** Environment (`process.env`). */
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Environment;
   /** Working directory. */
   readonly cwd: string;
 }
@@ -64,6 +66,8 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
     ssh: sshOf(merged),
     workloads,
     registry,
+    version: packageInfo().version,
+    gitops: { namespace: s.namespace!, repoUrl: s.gitopsRepoUrl, revision: s.gitopsRevision, path: s.gitopsPath },
   };
   return { configPath, merged, catalog, registry, input };
 }
@@ -130,7 +134,7 @@ function selection(m: MergedConfig, name: string, cls: WorkloadClass, problems: 
     Object.assign(params, source.values);
   }
   const s = workloadSettings(m, name);
-  return { name, vmCount: s.vmCount, cpuCores: s.cpuCores, memory: s.memory, dataDiskSize: s.diskSize, params };
+  return { name, vmCount: s.vmCount, cpuCores: s.cpuCores, memory: s.memory, dataDiskSize: s.diskSize, params, ...workloadVmSettings(m, name) };
 }
 
 /** The SSH user from the merged settings, with the keys of every key file; undefined without credentials. */
@@ -158,7 +162,7 @@ function readKeyFile(path: string, where: string, dir: string): string[] {
   try {
     text = readFileSync(resolve(dir, path), 'utf8');
   } catch (err) {
-    throw new VirtworkError(`${where}: cannot read SSH key file ${show(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new VirtworkError(`${where}: cannot read SSH key file ${show(path)}: ${(err as { code?: string }).code ?? (err as Error).message}`);
   }
   const keys = parseAuthorizedKeys(text, `${where}: ${path}`);
   if (keys.length === 0) throw new VirtworkError(`${where}: SSH key file ${show(path)} holds no public key`);
