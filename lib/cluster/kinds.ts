@@ -6,6 +6,13 @@ export interface KindRef {
   readonly kind: string;
 }
 
+/**
+ * Namespace of wait, status and cleanup when neither `-n` nor the kubeconfig context names one: the default
+ * namespace of `virtwork synth` (`DEFAULT_NAMESPACE` of lib/virtual-machine.ts, equal by test; not imported so that
+ * the CLI does not load cdk8s).
+ */
+export const DEFAULT_CLUSTER_NAMESPACE = 'virtwork';
+
 /** Namespaces. */
 export const NAMESPACE: KindRef = { apiVersion: 'v1', kind: 'Namespace' };
 /** KubeVirt VirtualMachines. */

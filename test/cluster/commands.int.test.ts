@@ -1,7 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readManifests } from '../../lib/cluster/manifests';
+import { executeCleanup, planCleanup } from '../../lib/cluster/cleanup';
+import { connect } from '../../lib/cluster/kubeconfig';
 import { describeIntegration, FAKE_FAILURE_REASON, FakeKubevirt, startFakeKubevirt, testKubeConfig } from '../harness';
 import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
@@ -178,8 +179,6 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
 
     it('never deletes an object that lost its label after the preview (checked again before each delete)', async () => {
       // This is the race the client-side re-check and the uid precondition guard against: exercised through the lib.
-      const { executeCleanup, planCleanup } = await import('../../lib/cluster/cleanup');
-      const { connect } = await import('../../lib/cluster/kubeconfig');
       const namespace = freshNamespace('race');
       expect((await runApplyCli([...globals(namespace), 'apply', synthCpu(dir, 'race', namespace, 1)])).code).toBe(0);
       const cluster = connect({ kubeconfig: adminKubeconfig() });

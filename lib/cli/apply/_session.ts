@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log';
 import { openAudit } from '../../audit/open-audit';
 import { CancelledError } from '../../cluster/_errors';
+import { DEFAULT_CLUSTER_NAMESPACE } from '../../cluster/kinds';
 import { Cluster, connect } from '../../cluster/kubeconfig';
 import { VirtworkError, show } from '../../errors';
-import { DEFAULT_NAMESPACE } from '../../virtual-machine';
 import { CliContext, processContext } from '../_context';
 import { EXIT } from '../_main';
 import { OutputFormat, Reporter } from './_reporter';
@@ -103,7 +103,7 @@ export function connectFrom(g: GlobalOptions, ctx: ApplyContext): Cluster {
 
 /** The namespace of a command: `-n`, else the context's namespace, else `virtwork`. */
 export function namespaceOf(g: GlobalOptions, cluster: Cluster): string {
-  return g.namespace ?? cluster.contextNamespace ?? DEFAULT_NAMESPACE;
+  return g.namespace ?? cluster.contextNamespace ?? DEFAULT_CLUSTER_NAMESPACE;
 }
 
 /** A reporter for the command's output format. */

@@ -1,0 +1,126 @@
+// Benchmark of virtwork-apply against the real API server of the test harness (not a test: prints figures).
+//   node --import tsx scripts/bench-cluster.ts [--vms 500]
+// Starts etcd + kube-apiserver with the KubeVirt/CDI CRDs (bash test/harness/build.sh provides them), synthesizes
+// <vms> cpu VMs with their Secrets, and measures, each time in a fresh namespace:
+//   apply:   `virtwork-apply apply <dir>` (the CLI as a subprocess) vs `kubectl apply --server-side -f <dir>`
+//   wait:    waiting for <vms> VMIs made Ready by the stand-in controller, and the API requests it took
+//   cleanup: `virtwork-apply cleanup --yes --wait` vs `kubectl delete <kinds> -l app.kubernetes.io/managed-by=virtwork --wait`
+// Prints a table and writes .bench/cluster.json.
+import * as k8s from '@kubernetes/client-node';
+import Table from 'cli-table3';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connect } from '../lib/cluster/kubeconfig';
+import { readManifests } from '../lib/cluster/manifests';
+import { waitForVms } from '../lib/cluster/wait';
+import { renderToDir } from '../lib/render';
+import { findBinaries } from '../test/harness/binaries';
+import { startControlPlane } from '../test/harness/control-plane';
+import { installCrds } from '../test/harness/crds';
+import { startFakeKubevirt } from '../test/harness/fake-kubevirt';
+import { startFaultProxy } from '../test/cluster/_fault-proxy';
+
+const ROOT = path.resolve(__dirname, '..');
+const vmsArg = process.argv.indexOf('--vms');
+const VMS = vmsArg > 0 ? Number(process.argv[vmsArg + 1]) : 500;
+const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+const CLEANUP_KINDS = 'virtualmachines.kubevirt.io,services,secrets,datavolumes.cdi.kubevirt.io,persistentvolumeclaims';
+
+/** The virtwork-apply CLI: the compiled bin when `npm run build` made it, else the TypeScript through tsx. */
+function virtworkApply(): { command: string; args: string[]; how: string } {
+  const built = path.join(ROOT, 'build', 'bin', 'virtwork-apply.js');
+  if (fs.existsSync(built)) return { command: process.execPath, args: [built], how: 'node build/bin/virtwork-apply.js' };
+  return { command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, 'bin', 'virtwork-apply.ts')], how: 'node --import tsx bin/virtwork-apply.ts (run `npm run build` for the compiled bin)' };
+}
+
+/** Runs a command, fails loudly on a non-zero exit, returns its wall time in seconds. */
+function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
+  return seconds;
+}
+
+async function main(): Promise<void> {
+  const binaries = findBinaries();
+  if ('missing' in binaries) throw new Error(binaries.missing);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'virtwork-bench-cluster-'));
+  const controlPlane = await startControlPlane(binaries);
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(controlPlane.kubeconfigPath);
+    await installCrds(kc);
+    const kubeconfig = controlPlane.kubeconfigPath;
+    const cli = virtworkApply();
+    const synth = (namespace: string): string => {
+      const dir = path.join(work, namespace);
+      renderToDir({ namespace, runId: 'bench', workloads: [{ name: 'cpu', vmCount: VMS }] }, dir);
+      fs.rmSync(path.join(dir, 'kustomization.yaml'), { force: true }); // kubectl -f <dir> would send it to the server
+      return dir;
+    };
+    const objects = readManifests(synth('warm-virtwork')).length;
+    // warm the server's caches (and the page cache of both programs) before measuring
+    timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', path.join(work, 'warm-virtwork')]);
+    // kubectl applies the files of a directory in name order (cpu.yaml before namespace.yaml): create its namespace
+    // first, outside the measured time (in kubectl's favour)
+    const kubectlApply = (dir: string): number => {
+      timed(KUBECTL, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', path.join(dir, 'namespace.yaml')]);
+      return timed(KUBECTL, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', dir]);
+    };
+    kubectlApply(synth('warm-kubectl'));
+
+    // apply: the same files, fresh namespaces, both as processes
+    const ours = synth('bench-virtwork');
+    const theirs = synth('bench-kubectl');
+    const applyVirtwork = timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', ours]);
+    const applyKubectl = kubectlApply(theirs);
+
+    // wait: VMIs made Ready by the stand-in; requests counted by a pass-through proxy
+    // the stand-in gets a pooled KubeConfig (keep-alive connections), else its own TLS handshakes dominate the wait
+    const fake = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace: 'bench-virtwork', readyDelayMs: 100 });
+    const proxy = await startFaultProxy(kubeconfig);
+    const waitStarted = process.hrtime.bigint();
+    const results = await waitForVms(connect({ kubeconfig: proxy.kubeconfigPath }), { namespace: 'bench-virtwork', runId: 'bench', timeoutMs: 600_000 });
+    const waitSeconds = Number(process.hrtime.bigint() - waitStarted) / 1e9;
+    const waitRequests = proxy.requests.length;
+    const readyCount = results.filter((r) => r.outcome === 'ready').length;
+    await proxy.close();
+    await fake.stop();
+
+    // cleanup: both delete every labelled object of their namespace and wait until it is gone
+    const cleanupVirtwork = timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', 'bench-virtwork', 'cleanup', '--yes', '--wait']);
+    const cleanupKubectl = timed(KUBECTL, ['--kubeconfig', kubeconfig, '-n', 'bench-kubectl', 'delete', CLEANUP_KINDS, '-l', 'app.kubernetes.io/managed-by=virtwork', '--wait=true']);
+
+    const figures = {
+      vms: VMS,
+      objects,
+      cli: cli.how,
+      cpus: os.cpus().length,
+      apply: { virtworkSeconds: applyVirtwork, kubectlSeconds: applyKubectl, ratio: applyKubectl / applyVirtwork },
+      wait: { vmis: VMS, ready: readyCount, seconds: waitSeconds, apiRequests: waitRequests, requestsByPath: Object.fromEntries(proxy.counts()) },
+      cleanup: { virtworkSeconds: cleanupVirtwork, kubectlSeconds: cleanupKubectl, ratio: cleanupKubectl / cleanupVirtwork },
+    };
+    const table = new Table({ head: ['measure', 'virtwork-apply', 'kubectl', 'kubectl / virtwork'], style: { head: [], border: [] } });
+    table.push(
+      [`apply ${objects} objects (${VMS} VMs + Secrets + Namespace)`, `${applyVirtwork.toFixed(2)} s`, `${applyKubectl.toFixed(2)} s`, `${figures.apply.ratio.toFixed(1)}×`],
+      [`wait for ${VMS} VMIs Ready`, `${waitSeconds.toFixed(2)} s, ${waitRequests} API requests (${readyCount} ready)`, '-', '-'],
+      [`cleanup ${VMS} VMs + Secrets, waiting until gone`, `${cleanupVirtwork.toFixed(2)} s`, `${cleanupKubectl.toFixed(2)} s`, `${figures.cleanup.ratio.toFixed(1)}×`],
+    );
+    console.log(table.toString());
+    console.log(`virtwork-apply ran as: ${cli.how}; ${figures.cpus} CPUs; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, '.bench', 'cluster.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    console.log('wrote .bench/cluster.json');
+  } finally {
+    await controlPlane.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error(`bench-cluster: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exit(1);
+});
