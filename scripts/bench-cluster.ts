@@ -1,11 +1,12 @@
 // Benchmark of virtwork-apply against the real API server of the test harness (not a test: prints figures).
-//   node --import tsx scripts/bench-cluster.ts [--vms 500]
+//   node --import tsx scripts/bench-cluster.ts [--vms 500] [--out <file.json>]
+// (`npm run bench` runs it as its cluster half.) Exit 3 with one line on stdout: skipped (no binaries, no kubectl).
 // Starts etcd + kube-apiserver with the KubeVirt/CDI CRDs (bash test/harness/build.sh provides them), synthesizes
 // <vms> cpu VMs with their Secrets, and measures, each time in a fresh namespace:
 //   apply:   `virtwork-apply apply <dir>` (the CLI as a subprocess) vs `kubectl apply --server-side -f <dir>`
 //   wait:    waiting for <vms> VMIs made Ready by the stand-in controller, and the API requests it took
 //   cleanup: `virtwork-apply cleanup --yes --wait` vs `kubectl delete <kinds> -l app.kubernetes.io/managed-by=virtwork --wait`
-// Prints a table and writes .bench/cluster.json.
+// Prints a table and writes .bench/cluster.json (and --out when given).
 import * as k8s from '@kubernetes/client-node';
 import Table from 'cli-table3';
 import { spawnSync } from 'node:child_process';
@@ -23,8 +24,16 @@ import { startFakeKubevirt } from '../test/harness/fake-kubevirt';
 import { startFaultProxy } from '../test/cluster/_fault-proxy';
 
 const ROOT = path.resolve(__dirname, '..');
-const vmsArg = process.argv.indexOf('--vms');
-const VMS = vmsArg > 0 ? Number(process.argv[vmsArg + 1]) : 500;
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const VMS = Number(arg('--vms') ?? 500);
+const OUT = arg('--out');
+/** Exit code meaning "skipped" for `npm run bench`. */
+const SKIPPED = 3;
+/** Target of the apply and cleanup ratios against kubectl. */
+const TARGET_RATIO = 5;
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const CLEANUP_KINDS = 'virtualmachines.kubevirt.io,services,secrets,datavolumes.cdi.kubevirt.io,persistentvolumeclaims';
 
@@ -46,7 +55,11 @@ function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv 
 
 async function main(): Promise<void> {
   const binaries = findBinaries();
-  if ('missing' in binaries) throw new Error(binaries.missing);
+  const kubectl = spawnSync(KUBECTL, ['version', '--client'], { stdio: 'ignore' });
+  if ('missing' in binaries || kubectl.status !== 0) {
+    console.log(`bench-cluster skipped: ${'missing' in binaries ? binaries.missing : `${KUBECTL} not found`}`);
+    process.exit(SKIPPED);
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'virtwork-bench-cluster-'));
   const controlPlane = await startControlPlane(binaries);
   try {
@@ -102,7 +115,18 @@ async function main(): Promise<void> {
       apply: { virtworkSeconds: applyVirtwork, kubectlSeconds: applyKubectl, ratio: applyKubectl / applyVirtwork },
       wait: { vmis: VMS, ready: readyCount, seconds: waitSeconds, apiRequests: waitRequests, requestsByPath: Object.fromEntries(proxy.counts()) },
       cleanup: { virtworkSeconds: cleanupVirtwork, kubectlSeconds: cleanupKubectl, ratio: cleanupKubectl / cleanupVirtwork },
+      loadAverage: os.loadavg(),
+      rows: [] as object[],
     };
+    const versus = (metric: string, x: { virtworkSeconds: number; kubectlSeconds: number; ratio: number }) => ({
+      metric, measured: `${x.virtworkSeconds.toFixed(2)} s`, floor: `${x.kubectlSeconds.toFixed(2)} s (kubectl)`,
+      ratio: `${x.ratio.toFixed(1)}× faster`, target: `≥ ${TARGET_RATIO}× faster`, ok: x.ratio >= TARGET_RATIO,
+    });
+    figures.rows = [
+      versus(`apply ${objects} objects (${VMS} VMs + Secrets + Namespace)`, figures.apply),
+      { metric: `wait for ${VMS} VMIs Ready`, measured: `${waitSeconds.toFixed(2)} s, ${waitRequests} API requests`, floor: '', ratio: '', target: 'requests independent of the VM count', ok: readyCount === VMS && waitRequests <= 6 },
+      versus(`cleanup ${VMS} VMs + Secrets, until gone`, figures.cleanup),
+    ];
     const table = new Table({ head: ['measure', 'virtwork-apply', 'kubectl', 'kubectl / virtwork'], style: { head: [], border: [] } });
     table.push(
       [`apply ${objects} objects (${VMS} VMs + Secrets + Namespace)`, `${applyVirtwork.toFixed(2)} s`, `${applyKubectl.toFixed(2)} s`, `${figures.apply.ratio.toFixed(1)}×`],
@@ -113,7 +137,8 @@ async function main(): Promise<void> {
     console.log(`virtwork-apply ran as: ${cli.how}; ${figures.cpus} CPUs; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     fs.mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, '.bench', 'cluster.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    console.log('wrote .bench/cluster.json');
+    if (OUT) fs.writeFileSync(OUT, `${JSON.stringify(figures, null, 2)}\n`);
+    console.log(`wrote .bench/cluster.json${OUT ? ` and ${OUT}` : ''}`);
   } finally {
     await controlPlane.stop();
     fs.rmSync(work, { recursive: true, force: true });
