@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Chart, Testing } from 'cdk8s';
 import { parseCloudConfig } from '../../lib/cloud-init';
+import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
 import { GUEST_AGENT_PACKAGE, GUEST_AGENT_RUNCMD, GUEST_AGENT_SYSCONFIG } from '../../lib/vm/readiness';
 import { K8sObject, execLines, hasCommand } from '../support/validators';
 
@@ -107,4 +108,14 @@ export function runSandboxed(program: string, o: { net?: boolean; pid?: boolean;
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...o.env },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** The VMs whose virt-launcher pods a Service selects (pod labels = VMI template labels + KubeVirt's VM name label). */
+export function selectedVms(objs: readonly K8sObject[], service: K8sObject): string[] {
+  return byKind(objs, 'VirtualMachine')
+    .filter((vm) => {
+      const podLabels = { ...vm.spec.template.metadata.labels, [LABEL_KUBEVIRT_VM_NAME]: vm.metadata.name };
+      return Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => podLabels[k] === v);
+    })
+    .map((vm) => vm.metadata.name);
 }
