@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import initSqlJs from 'sql.js';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { VirtworkError } from '../errors';
-import { withFileLockSync } from './_file-lock';
 import { selectExecutions, selectRunIds, selectSummaries } from './_queries';
-import { migrate, SchemaTooNewError } from './schema';
+import { JournaledFile } from './_store';
 import { scrubSecrets } from './scrub';
 import type { ObjectAction, RunDetail, RunOutcome, RunStart, RunSummary, VmRecord } from './types';
 import { OBJECT_ACTIONS } from './types';
@@ -27,18 +24,6 @@ export interface AuditLogOptions {
   readonly readOnly?: boolean;
   /** How long to wait for another process holding `<file>.lock`. @default 10000 */
   readonly lockTimeoutMs?: number;
-}
-
-interface _Write {
-  readonly sql: string;
-  readonly params: SqlValue[];
-}
-
-let _sqlJs: Promise<SqlJsStatic> | undefined;
-
-function _loadSqlJs(): Promise<SqlJsStatic> {
-  _sqlJs ??= initSqlJs({ locateFile: (file: string) => require.resolve(`sql.js/dist/${file}`) });
-  return _sqlJs;
 }
 
 /**
@@ -66,8 +51,6 @@ export class AuditLog {
   /** Opens (creating the directory, the file and the schema when missing) and migrates an audit file. */
   public static async open(path: string, options: AuditLogOptions = {}): Promise<AuditLog> {
     const file = resolve(path);
-    const SQL = await _loadSqlJs();
-    const log = new AuditLog(SQL, file, options);
     if (!options.readOnly) {
       try {
         mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -75,89 +58,86 @@ export class AuditLog {
         throw new VirtworkError(`audit file ${file}: cannot create its directory: ${(err as Error).message}`, { cause: err });
       }
     }
-    const { db, changed } = log._load();
-    log.db = db;
+    const { store, changed } = await JournaledFile.load(file, options.lockTimeoutMs ?? 10_000);
     if (changed && !options.readOnly) {
       try {
-        log._persist();
+        store.save();
       } catch (err) {
+        store.close();
         throw new VirtworkError(`audit file ${file}: cannot write it: ${(err as Error).message} (use --audit-db <file> or --no-audit)`, {
           cause: err,
         });
       }
     }
-    return log;
+    return new AuditLog(store, options);
   }
 
   /** The audit log of `--no-audit`: records nothing, lists nothing. */
   public static disabled(): AuditLog {
-    return new AuditLog(undefined, undefined, {});
+    return new AuditLog(undefined, {});
   }
 
   /** The file, or undefined when disabled. */
   public readonly path: string | undefined;
-  private db: Database | undefined;
-  private readonly pending: _Write[] = [];
-  /** Each execution's insert, replayed (or ignored) at every save so later writes always find their row. */
-  private readonly starts: _Write[] = [];
   private readonly uids = new Map<number, string>();
   private readonly clock: () => Date;
   private readonly warn: (message: string) => void;
   private closed = false;
 
   private constructor(
-    private readonly sql: SqlJsStatic | undefined,
-    file: string | undefined,
+    private readonly store: JournaledFile | undefined,
     private readonly options: AuditLogOptions,
   ) {
-    this.path = file;
+    this.path = store?.file;
     this.clock = options.clock ?? (() => new Date());
     this.warn = options.warn ?? ((message) => process.stderr.write(`virtwork-apply: warning: ${message}\n`));
   }
 
   /** Whether this log records anything (false for {@link AuditLog.disabled}). */
   public get enabled(): boolean {
-    return this.sql !== undefined;
+    return this.store !== undefined;
   }
 
   /** Records the start of an execution (outcome `in_progress`) and saves it; returns its handle for the other calls. */
   public startRun(r: RunStart): number {
-    if (!this._writable()) return 0;
+    const store = this._writable();
+    if (store === undefined) return 0;
     const handle = this.uids.size + 1;
     const uid = randomUUID();
     this.uids.set(handle, uid);
-    const start: _Write = {
+    // replayed at every save (ignored when present): later writes find their execution even if the file was replaced
+    store.write({
       sql: 'INSERT OR IGNORE INTO executions (uid, run_id, command, context, namespace, dir, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       params: [uid, r.runId, scrubSecrets(r.command), r.context ?? null, r.namespace, r.dir ?? null, this._now()],
-    };
-    this.db!.run(start.sql, start.params);
-    this.starts.push(start);
+    }, true);
     this._save();
     return handle;
   }
 
   /** Adds `count` objects of `kind` to what the execution applied, left unchanged, deleted or failed on. */
   public recordObjects(run: number, action: ObjectAction, kind: string, count: number): void {
-    if (!this._writable()) return;
+    const store = this._writable();
+    if (store === undefined) return;
     if (!OBJECT_ACTIONS.includes(action)) throw new Error(`recordObjects: action must be one of ${OBJECT_ACTIONS.join(', ')}, got ${JSON.stringify(action)}`);
     if (!Number.isInteger(count) || count < 0) throw new Error(`recordObjects: count must be a non-negative integer, got ${count}`);
-    this._write(
-      `INSERT INTO object_counts (execution_id, action, kind, count) VALUES ((SELECT id FROM executions WHERE uid = ?), ?, ?, ?)
+    store.write({
+      sql: `INSERT INTO object_counts (execution_id, action, kind, count) VALUES ((SELECT id FROM executions WHERE uid = ?), ?, ?, ?)
        ON CONFLICT (execution_id, action, kind) DO UPDATE SET count = count + excluded.count`,
-      [this._uid(run), action, kind, count],
-    );
+      params: [this._uid(run), action, kind, count],
+    });
   }
 
   /** Records (or replaces) the readiness of one VM of the execution. */
   public recordVm(run: number, vm: VmRecord): void {
-    if (!this._writable()) return;
-    this._write(
-      `INSERT INTO vms (execution_id, name, workload, role, ready, seconds_to_ready, phase, reason, recorded_at)
+    const store = this._writable();
+    if (store === undefined) return;
+    store.write({
+      sql: `INSERT INTO vms (execution_id, name, workload, role, ready, seconds_to_ready, phase, reason, recorded_at)
        VALUES ((SELECT id FROM executions WHERE uid = ?), ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (execution_id, name) DO UPDATE SET workload = excluded.workload, role = excluded.role,
          ready = excluded.ready, seconds_to_ready = excluded.seconds_to_ready, phase = excluded.phase,
          reason = excluded.reason, recorded_at = excluded.recorded_at`,
-      [
+      params: [
         this._uid(run),
         vm.name,
         vm.workload ?? null,
@@ -168,7 +148,7 @@ export class AuditLog {
         vm.reason === undefined ? null : scrubSecrets(vm.reason),
         this._now(),
       ],
-    );
+    });
   }
 
   /**
@@ -176,46 +156,46 @@ export class AuditLog {
    * `cancelled` before exiting). The error text is scrubbed of credentials.
    */
   public finishRun(run: number, outcome: RunOutcome, error?: string): void {
-    if (!this._writable()) return;
-    this._write('UPDATE executions SET outcome = ?, error = ?, finished_at = ? WHERE uid = ?', [
-      outcome,
-      error === undefined ? null : scrubSecrets(error),
-      this._now(),
-      this._uid(run),
-    ]);
+    const store = this._writable();
+    if (store === undefined) return;
+    store.write({
+      sql: 'UPDATE executions SET outcome = ?, error = ?, finished_at = ? WHERE uid = ?',
+      params: [outcome, error === undefined ? null : scrubSecrets(error), this._now(), this._uid(run)],
+    });
     this._save();
   }
 
   /** The newest executions first (every apply and cleanup is one entry). */
   public listRuns(opts: { limit?: number } = {}): RunSummary[] {
-    if (this.db === undefined) return [];
-    return selectSummaries(this.db, opts.limit ?? DEFAULT_HISTORY_LIMIT);
+    return this._readable()?.read((db) => selectSummaries(db, opts.limit ?? DEFAULT_HISTORY_LIMIT)) ?? [];
   }
 
   /** Every execution recorded for a run id, oldest first (apply, then cleanup…); undefined when unknown. */
   public getRun(runId: string): RunDetail | undefined {
-    if (this.db === undefined) return undefined;
-    const executions = selectExecutions(this.db, runId);
+    const executions = this._readable()?.read((db) => selectExecutions(db, runId)) ?? [];
     return executions.length === 0 ? undefined : { runId, executions };
   }
 
   /** Distinct run ids recorded, most recent first. */
   public runIds(limit = 1000): string[] {
-    return this.db === undefined ? [] : selectRunIds(this.db, limit);
+    return this._readable()?.read((db) => selectRunIds(db, limit)) ?? [];
   }
 
   /** Saves what is not saved yet (atomically) and releases the database. A failed save is a warning. */
   public async close(): Promise<void> {
-    if (this.closed) return;
-    if (this.pending.length > 0) this._save();
+    if (this.closed || this.store === undefined) return;
+    if (this.store.dirty) this._save(true);
     this.closed = true;
-    this.db?.close();
-    this.db = undefined;
+    this.store.close();
   }
 
-  private _writable(): boolean {
+  private _readable(): JournaledFile | undefined {
     if (this.closed) throw new Error('audit log is closed');
-    return this.db !== undefined && !this.options.readOnly;
+    return this.store;
+  }
+
+  private _writable(): JournaledFile | undefined {
+    return this.options.readOnly ? undefined : this._readable();
   }
 
   private _uid(run: number): string {
@@ -228,66 +208,13 @@ export class AuditLog {
     return this.clock().toISOString();
   }
 
-  private _write(sql: string, params: SqlValue[]): void {
-    this.db!.run(sql, params);
-    this.pending.push({ sql, params });
-  }
-
-  /** Saves pending writes; a failure is reported through `warn` and retried at the next save. */
-  private _save(): void {
+  /** Saves pending writes; a failure is reported through `warn` and retried at the next save, if any. */
+  private _save(last = false): void {
     try {
-      this._persist();
+      this.store!.save();
     } catch (err) {
-      this.warn(`audit file ${this.path}: could not save (will retry): ${(err as Error).message}`);
-    }
-  }
-
-  /**
-   * Under the lock: re-reads the file, replays this session's execution inserts (ignored when present) and
-   * pending writes on it, writes temp + rename, adopts the result.
-   */
-  private _persist(): void {
-    const file = this.path!;
-    withFileLockSync(file, this.options.lockTimeoutMs ?? 10_000, () => {
-      const { db } = this._load();
-      try {
-        for (const w of [...this.starts, ...this.pending]) db.run(w.sql, w.params);
-        const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-        try {
-          writeFileSync(tmp, db.export(), { mode: 0o600, flush: true });
-          renameSync(tmp, file);
-        } catch (err) {
-          if (existsSync(tmp)) unlinkSync(tmp);
-          throw err;
-        }
-      } catch (err) {
-        db.close();
-        throw err;
-      }
-      this.pending.length = 0;
-      this.db?.close();
-      this.db = db;
-    });
-  }
-
-  /** Reads the file (an empty database when missing) and migrates it in memory. */
-  private _load(): { db: Database; changed: boolean } {
-    const file = this.path!;
-    const exists = existsSync(file);
-    let db: Database | undefined;
-    try {
-      db = new this.sql!.Database(exists ? readFileSync(file) : undefined);
-      db.run('PRAGMA foreign_keys = ON');
-      const changed = migrate(db);
-      return { db, changed: changed || !exists };
-    } catch (err) {
-      db?.close();
-      if (err instanceof SchemaTooNewError) {
-        throw new VirtworkError(`audit file ${file}: ${err.message}; upgrade virtwork or use another --audit-db`, { cause: err });
-      }
-      const message = (err as Error).message;
-      const hint = /not a database|malformed/i.test(message) ? 'it is not a virtwork audit file (SQLite); move it away, or use --audit-db <file> or --no-audit' : message;
-      throw new VirtworkError(`audit file ${file}: cannot read it: ${hint}`, { cause: err });
+      const consequence = last ? 'this run is not (fully) recorded' : 'will retry';
+      this.warn(`audit file ${this.path}: could not save (${consequence}): ${(err as Error).message}`);
     }
   }
 }

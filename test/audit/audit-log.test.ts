@@ -138,6 +138,23 @@ describe('AuditLog recording', () => {
     expect(execution.vms).toEqual([{ name: 'vm-0', ready: true, secondsToReady: 10, phase: 'Running' }]);
   });
 
+  it('records a fleet-sized apply (2,000 VMs) and reads it back', async () => {
+    // GIVEN an apply of 2,000 VMs, one in ten not ready
+    const log = await AuditLog.open(file);
+    const run = log.startRun({ runId: 'fleet', command: 'apply', namespace: 'ns' });
+    for (let i = 0; i < 2000; i++) log.recordVm(run, { name: `virtwork-cpu-${i}`, workload: 'cpu', ready: i % 10 !== 0, secondsToReady: i % 10 ? 30 : undefined });
+    log.recordObjects(run, 'applied', 'VirtualMachine', 2000);
+    log.finishRun(run, 'failed', '200 VMs not ready');
+    await log.close();
+    // WHEN read back from the file
+    const reader = await AuditLog.open(file, { readOnly: true });
+    const [execution] = reader.getRun('fleet')!.executions;
+    await reader.close();
+    // THEN every VM is there
+    expect(execution).toMatchObject({ vmsTotal: 2000, vmsReady: 1800, objects: { applied: 2000 } });
+    expect(execution.vms.filter((v) => !v.ready)).toHaveLength(200);
+  });
+
   it('lists executions newest first, limited', async () => {
     // GIVEN 25 executions
     const log = await AuditLog.open(file, { clock: clock() });
