@@ -39,7 +39,7 @@ beforeAll(() => {
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   cpSync(join(ROOT, 'catalog'), join(pkg, 'catalog'), { recursive: true });
   for (const doc of ['README.md', 'LICENSE']) if (existsSync(join(ROOT, doc))) copyFileSync(join(ROOT, doc), join(pkg, doc));
-  const out = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], pkg).stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const out = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], pkg).stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(tmp, out[0].filename);
   packed = out[0].files.map((f) => f.path).sort();
 
