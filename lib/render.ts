@@ -1,5 +1,17 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { writeDist } from './dist-writer';
-import { SynthInput, synthesize } from './synth';
+import { VirtworkError, show } from './errors';
+import { gitopsFiles } from './gitops-files';
+import { SynthInput, buildApp, renderCharts } from './synth';
+import { outOfBandSecretFiles } from './vm/secrets-out';
+
+/** Where the files that go beside the manifests are written. */
+export interface RenderOptions {
+  /** Directory replaced with the GitOps files (Argo CD Application, Flux Kustomization); none without it. */
+  readonly gitopsDir?: string;
+  /** Directory replaced with the user-data Secrets kept out of the manifests; none without it. */
+  readonly secretsOut?: string;
+}
 
 /** Result of {@link renderToDir}. */
 export interface RenderResult {
@@ -7,14 +19,48 @@ export interface RenderResult {
   readonly outdir: string;
   /** File names written, sorted. */
   readonly files: readonly string[];
+  /** GitOps directory written, and its files. */
+  readonly gitops?: { readonly dir: string; readonly files: readonly string[] };
+  /** Secrets directory written, and its files. */
+  readonly secrets?: { readonly dir: string; readonly files: readonly string[] };
+  /** User-data Secrets the manifests reference but that were not written anywhere (no `secretsOut`). */
+  readonly unwrittenSecrets: number;
 }
 
 /**
  * Synthesizes `input` and replaces `outdir` with the result. Everything is validated and rendered in
  * memory before the first byte is written, so bad input leaves `outdir` untouched.
  */
-export function renderToDir(input: SynthInput, outdir: string): RenderResult {
-  const files = synthesize(input);
+export function renderToDir(input: SynthInput, outdir: string, o: RenderOptions = {}): RenderResult {
+  const app = buildApp(input);
+  const files = renderCharts(app);
+  const gitops = input.gitops && o.gitopsDir !== undefined ? gitopsFiles(input.gitops) : undefined;
+  const secrets = outOfBandSecretFiles(app);
+  const dirs = [['output', outdir], ['GitOps directory', gitops && o.gitopsDir], ['secrets directory', secrets.size > 0 ? o.secretsOut : undefined]]
+    .filter((d): d is [string, string] => d[1] !== undefined);
+  for (const [i, [what, dir]] of dirs.entries()) {
+    for (const [other, otherDir] of dirs.slice(i + 1)) {
+      if (within(dir, otherDir) || within(otherDir, dir)) {
+        throw new VirtworkError(`the ${other} ${show(otherDir)} and the ${what} ${show(dir)} must be separate directories, neither inside the other`);
+      }
+    }
+  }
   writeDist(outdir, files);
-  return { outdir, files: [...files.keys()].sort() };
+  const sorted = (m: Map<string, string>) => [...m.keys()].sort();
+  if (gitops) writeDist(o.gitopsDir!, gitops);
+  const writeSecrets = secrets.size > 0 && o.secretsOut !== undefined;
+  if (writeSecrets) writeDist(o.secretsOut!, secrets);
+  return {
+    outdir,
+    files: sorted(files),
+    ...(gitops ? { gitops: { dir: o.gitopsDir!, files: sorted(gitops) } } : {}),
+    ...(writeSecrets ? { secrets: { dir: o.secretsOut!, files: sorted(secrets) } } : {}),
+    unwrittenSecrets: writeSecrets ? 0 : secrets.size,
+  };
+}
+
+/** Whether `inner` is `outer` or a directory below it. */
+function within(outer: string, inner: string): boolean {
+  const rel = relative(resolve(outer), resolve(inner));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

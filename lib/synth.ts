@@ -5,6 +5,10 @@ import { CloudUser } from './cloud-init';
 import { VirtworkError } from './errors';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './labels';
 import { checkDnsLabel } from './names';
+import { addProvenance } from './provenance';
+import { VmOptions, mergeVmOptions } from './vm-options';
+import { GitOpsOptions } from './gitops-files';
+import { MigrationSelection } from './vm/migration';
 import { didYouMean } from './_suggest';
 import { BUILTIN_WORKLOADS, WorkloadClass } from './workloads/_registry';
 
@@ -22,6 +26,15 @@ export interface WorkloadSelection {
   readonly dataDiskSize?: string;
   /** Params (typed values or strings). */
   readonly params?: Readonly<Record<string, unknown>>;
+  /** VM options of this workload; they win over the input's (see mergeVmOptions). */
+  readonly vm?: VmOptions;
+  /**
+   * Guest-agent readiness probe on every VM.
+   * @default true
+   */
+  readonly readinessProbe?: boolean;
+  /** VMs to live-migrate once running. */
+  readonly migrate?: MigrationSelection;
 }
 
 /** Everything synthesis needs, already merged from file, environment and flags. */
@@ -44,6 +57,12 @@ export interface SynthInput {
   readonly workloads: readonly WorkloadSelection[];
   /** Workload classes by name (built-ins by default). */
   readonly registry?: Readonly<Record<string, WorkloadClass>>;
+  /** VM options of every workload (a workload's own `vm` wins). */
+  readonly vm?: VmOptions;
+  /** virtwork version for the provenance annotations (read from package.json at the edge); none without it. */
+  readonly version?: string;
+  /** What the GitOps files (Argo CD Application, Flux Kustomization) point at; none without it. */
+  readonly gitops?: GitOpsOptions;
 }
 
 /** Argo CD annotation ordering a sync: lower waves are applied (and healthy) first. */
@@ -76,18 +95,26 @@ export function buildApp(input: SynthInput): App {
     if (RESERVED_NAMES.includes(sel.name)) throw new VirtworkError(`workload "${sel.name}": the name is reserved for ${sel.name}.yaml in dist/`);
     seen.add(sel.name);
     const chart = new Chart(app, sel.name, { namespace, disableResourceNameHashes: true });
-    new cls(chart, sel.name, {
+    const vm = mergeVmOptions([
+      { where: `workload ${sel.name}`, options: { ...sel.vm } },
+      { where: `workload ${sel.name}`, options: definedOnly({ cpuCores: sel.cpuCores, memory: sel.memory }) },
+      { where: 'synth input', options: { ...input.vm } },
+      { where: 'synth input', options: definedOnly({ image: input.image, cpuCores: input.cpuCores, memory: input.memory }) },
+    ]);
+    const workload = new cls(chart, sel.name, {
+      ...vm,
       namespace,
       runId: input.runId,
-      image: input.image,
-      cpuCores: sel.cpuCores ?? input.cpuCores,
-      memory: sel.memory ?? input.memory,
       dataDiskSize: sel.dataDiskSize ?? input.dataDiskSize,
       vmCount: sel.vmCount,
       ssh: input.ssh,
       params: sel.params,
+      readinessProbe: sel.readinessProbe,
+      migrate: sel.migrate,
     });
+    if (input.version !== undefined) addProvenance(chart, { version: input.version, paramsHash: workload.paramsHash });
   }
+  if (input.version !== undefined) addProvenance(nsChart, { version: input.version });
   addSyncWaves(app);
   return app;
 }
@@ -144,4 +171,8 @@ export function toYamlDocument(obj: unknown): string {
   // blockQuote 'literal' renders every multi-line string value as `|` (as forcing BLOCK_LITERAL on each scalar
   // would, without a second walk over the document: a third of the serialization time at fleet scale)
   return stringify(obj, { lineWidth: 0, blockQuote: 'literal' });
+}
+
+function definedOnly(o: Record<string, unknown>): VmOptions {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as VmOptions;
 }

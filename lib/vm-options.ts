@@ -77,3 +77,53 @@ export function pickVmOptions(props: VmOptions): VmOptions {
   for (const key of VM_OPTION_KEYS) if (props[key] !== undefined) out[key] = props[key];
   return out as VmOptions;
 }
+
+/** VmOptions from one source (a flag, a variable, a file entry…), and how to name that source in messages. */
+export interface VmOptionsLayer {
+  /** Names the source in messages, e.g. `virtwork.yaml: workloads.cpu` or `--size`. */
+  readonly where: string;
+  /** The options this source gives. */
+  readonly options: VmOptions;
+}
+
+/** Options that are alternatives of one another: a VM is sized one way, and boots from one kind of root disk. */
+const EXCLUSIVE_GROUPS: ReadonlyArray<Readonly<Record<string, readonly (keyof VmOptions)[]>>> = [
+  { 'cpuCores/memory': ['cpuCores', 'memory'], size: ['size'], instancetype: ['instancetype'] },
+  { image: ['image'], rootDisk: ['rootDisk'] },
+];
+/** Object options merged field by field across sources. */
+const MERGED_OBJECTS: readonly (keyof VmOptions)[] = ['rootDisk', 'dataDisk', 'userDataSecret'];
+
+/**
+ * Merges VmOptions from several sources, highest precedence first. Each option is taken from the first source that
+ * gives it (object options field by field), except that alternatives are decided as a whole: the first source that
+ * says how to size the VM (cpuCores/memory, size or instancetype) or what it boots from (image or rootDisk) decides,
+ * and lower sources' other alternatives are dropped — so a workload's `size: large` is not undone by a global
+ * `cpuCores`. Two alternatives in the same source are an error naming it (`keyOf` renames options in the message,
+ * e.g. to configuration keys).
+ */
+export function mergeVmOptions(layers: readonly VmOptionsLayer[], keyOf: Readonly<Record<string, string>> = {}): VmOptions {
+  const dropped = new Set<string>();
+  for (const group of EXCLUSIVE_GROUPS) {
+    const first = layers.find((l) => Object.values(group).flat().some((k) => l.options[k] !== undefined));
+    if (!first) continue;
+    const given = Object.entries(group).filter(([, keys]) => keys.some((k) => first.options[k] !== undefined)).map(([name]) => name);
+    if (given.length > 1) {
+      const named = given.map((g) => g.split('/').map((k) => keyOf[k] ?? k).join('/'));
+      throw new VirtworkError(`${first.where}: ${named.join(' and ')} are mutually exclusive; give one`);
+    }
+    for (const [name, keys] of Object.entries(group)) if (name !== given[0]) keys.forEach((k) => dropped.add(k));
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of VM_OPTION_KEYS) {
+    if (dropped.has(key)) continue;
+    const values = layers.map((l) => l.options[key]).filter((v) => v !== undefined);
+    if (values.length === 0) continue;
+    out[key] = MERGED_OBJECTS.includes(key) ? Object.assign({}, ...[...values].reverse().map(definedFields)) : values[0];
+  }
+  return out as VmOptions;
+}
+
+function definedFields(o: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([, v]) => v !== undefined));
+}

@@ -20,11 +20,19 @@ Examples:
   $ virtwork synth                                   # virtwork.yaml (or the defaults) into dist/
   $ virtwork synth --workloads cpu,memory,disk --vm-count 3
   $ virtwork synth --params cpu.cpu-load-percent=50 --params memory.memory-percent=60
-  $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -o /tmp/manifests`)
+  $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -o /tmp/manifests
+  $ virtwork synth --size medium --data-disk-storage-class ocs-rbd --workloads storage-bench
+  $ virtwork synth --user-data-secret reference --secrets-out ../virtwork-secrets --gitops-dir gitops`)
     .action((opts: Record<string, unknown>) => {
       const result = runSynth(opts, ctx);
       const shown = relative(ctx.cwd, result.outdir) || '.';
       ctx.out(`wrote ${result.files.length} files to ${shown}/: ${result.files.join(', ')}\n`);
+      for (const extra of [result.gitops, result.secrets]) {
+        if (extra) ctx.out(`wrote ${extra.files.length} files to ${relative(ctx.cwd, extra.dir) || '.'}/: ${extra.files.join(', ')}\n`);
+      }
+      if (result.unwrittenSecrets > 0) {
+        ctx.out(`note: the manifests reference ${result.unwrittenSecrets} user-data Secrets they do not contain; write them with --secrets-out <dir>\n`);
+      }
     });
 }
 
@@ -35,5 +43,10 @@ Examples:
 export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'>): RenderResult {
   const loaded = loadConfig({ flags: opts, env: ctx.env, cwd: ctx.cwd });
   const output = (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
-  return renderToDir(loaded.input, resolve(ctx.cwd, output));
+  const { settings, origins } = loaded.merged;
+  const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));
+  return renderToDir(loaded.input, resolve(ctx.cwd, output), {
+    gitopsDir: dirOf(settings.gitopsDir, origins.gitopsDir),
+    secretsOut: dirOf(settings.secretsOut, origins.secretsOut),
+  });
 }

@@ -1,4 +1,4 @@
-import { VM_OPTION_KEYS, checkVmOptions, pickVmOptions } from '../../lib/vm-options';
+import { VM_OPTION_KEYS, checkVmOptions, mergeVmOptions, pickVmOptions } from '../../lib/vm-options';
 
 describe('VmOptions', () => {
   it('picks exactly the VM options out of larger props', () => {
@@ -27,5 +27,32 @@ describe('VmOptions', () => {
     [{ image: 'quay.io/a:1', rootDisk: { dataSource: { name: 'fedora' } } }, 'cpu: image and rootDisk are mutually exclusive'],
   ])('fails when given %j', (o, message) => {
     expect(() => checkVmOptions('cpu', o as any)).toThrow(message);
+  });
+});
+
+describe('mergeVmOptions', () => {
+  it('takes each option from the highest source that gives it, object options field by field', () => {
+    expect(mergeVmOptions([
+      { where: 'a', options: { spread: 'required', dataDisk: { volumeMode: 'Block' } } },
+      { where: 'b', options: { spread: 'preferred', runStrategy: 'Manual', dataDisk: { storageClass: 'x', volumeMode: 'Filesystem' } } },
+    ])).toEqual({ spread: 'required', runStrategy: 'Manual', dataDisk: { storageClass: 'x', volumeMode: 'Block' } });
+  });
+
+  it('decides sizing and root disk as a whole at the highest source that gives one', () => {
+    expect(mergeVmOptions([
+      { where: 'workload', options: { size: 'large', rootDisk: { dataSource: { name: 'fedora' } } } },
+      { where: 'global', options: { cpuCores: 4, memory: '4Gi', image: 'quay.io/a:1', rootDisk: { size: '30Gi' } } },
+    ])).toEqual({ size: 'large', rootDisk: { dataSource: { name: 'fedora' }, size: '30Gi' } });
+    expect(mergeVmOptions([
+      { where: 'flags', options: { memory: '3Gi' } },
+      { where: 'file', options: { cpuCores: 3, size: 'small' } },
+    ])).toEqual({ memory: '3Gi', cpuCores: 3 });
+  });
+
+  it('fails when one source gives two alternatives, naming the source and the keys', () => {
+    expect(() => mergeVmOptions([{ where: 'virtwork.yaml', options: { size: 'small', memory: '1Gi' } }], { memory: 'memory' }))
+      .toThrow('virtwork.yaml: cpuCores/memory and size are mutually exclusive; give one');
+    expect(() => mergeVmOptions([{ where: 'x', options: { image: 'a:1', rootDisk: { dataSource: { name: 'f' } } } }], { rootDisk: 'root-disk-datasource' }))
+      .toThrow('x: image and root-disk-datasource are mutually exclusive; give one');
   });
 });

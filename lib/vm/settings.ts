@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import type { MergedConfig } from '../config/merge';
+import { Kind, boolKind, listKind, oneOfKind, quantityKind, setting, textKind } from '../config/setting';
+import { VirtworkError, show } from '../errors';
+import { checkLabelValue } from '../names';
+import { SECRET_MODES, SECRET_STORE_KINDS, SecretModeOptions } from '../secret-modes';
+import { VmOptions, VmOptionsLayer, mergeVmOptions } from '../vm-options';
+import { ARCHITECTURES } from './drift';
+import { MigrationSelection } from './migration';
+import { EVICTION_STRATEGIES, RUN_STRATEGIES, SPREAD_MODES, Toleration, checkLabelKey, checkPlacement } from './placement';
+import { INSTANCETYPE_KINDS, PREFERENCE_KINDS, SIZE_PRESETS } from './sizing';
+import { ACCESS_MODES, DataSourceRef, VOLUME_MODES } from './storage';
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const SUBDOMAIN_ALLOWED = 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")';
+
+/** A kind whose value `parse` checks and converts (throwing a VirtworkError that says what is wrong). */
+function parsedKind<T>(type: string, allowed: string, parse: (raw: unknown) => T, split?: boolean): Kind<T> {
+  return {
+    type,
+    allowed,
+    schema: z.unknown().transform((raw, ctx) => {
+      try {
+        return parse(raw);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }) as unknown as z.ZodType<T>,
+    fromText: (text) => (split ? text.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : text),
+    explain: (value) => {
+      try {
+        parse(value);
+        return undefined;
+      } catch (err) {
+        return err instanceof VirtworkError ? err.message : undefined;
+      }
+    },
+  };
+}
+
+/** `[namespace/]name` of a DataSource. */
+const dataSourceKind = parsedKind<DataSourceRef>('datasource', 'a DataSource as name or namespace/name, e.g. openshift-virtualization-os-images/fedora', (raw) => {
+  const m = typeof raw === 'string' ? /^(?:([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/)?([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/.exec(raw) : null;
+  if (!m) throw new VirtworkError(`must be a DataSource as name or namespace/name (DNS names), e.g. openshift-virtualization-os-images/fedora, got ${show(raw)}`);
+  return m[1] ? { namespace: m[1], name: m[3] } : { name: m[3] };
+});
+
+/** Node labels: a mapping in the file, `key=value,…` as text. */
+const nodeSelectorKind = parsedKind<Record<string, string>>('map', 'node labels: a mapping, or key=value pairs separated by commas', (raw) => {
+  const entries = typeof raw === 'string'
+    ? raw.split(',').map((p) => p.trim()).filter((p) => p).map((p) => (p.includes('=') ? [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] : [p, undefined]))
+    : raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : undefined;
+  if (!entries || entries.length === 0) throw new VirtworkError(`must be node labels: a mapping, or key=value pairs separated by commas, got ${show(raw)}`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new VirtworkError(`label ${show(k)} needs a value (key=value), got ${show(v)}`);
+    out[checkLabelKey('label key', String(k))] = checkLabelValue(`label ${show(k)}: value`, String(v));
+  }
+  return out;
+});
+
+/** Tolerations: Pod-style objects in the file, or `key[=value][:effect]` (kubectl taint syntax) items. */
+const tolerationsKind = parsedKind<Toleration[]>('list of tolerations', 'tolerations: objects like a Pod\'s, or key[=value][:effect] items separated by commas', (raw) => {
+  const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s) : raw;
+  if (!Array.isArray(items) || items.length === 0) throw new VirtworkError(`must be a list of tolerations (objects, or key[=value][:effect] items), got ${show(raw)}`);
+  const tolerations = items.map((item): Toleration => {
+    if (typeof item !== 'string') return item as Toleration;
+    const m = /^([^=:]+)(?:=([^:]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(item);
+    if (!m) throw new VirtworkError(`${show(item)} is not key[=value][:effect] (effect NoSchedule, PreferNoSchedule or NoExecute)`);
+    return { key: m[1], ...(m[2] !== undefined ? { operator: 'Equal', value: m[2] } : { operator: 'Exists' }), ...(m[3] ? { effect: m[3] as Toleration['effect'] } : {}) };
+  });
+  checkPlacement('tolerations', { tolerations });
+  return tolerations;
+}, true);
+
+/** `all`, or VM indices. */
+const migrateKind = parsedKind<MigrationSelection>('migration', '"all", or a list of VM indices like 0,2', (raw) => {
+  if (raw === 'all') return 'all';
+  const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : typeof raw === 'number' ? [raw] : raw;
+  const ok = Array.isArray(items) && items.length > 0 && items.every((i) => /^\d{1,4}$/.test(String(i)));
+  if (!ok) throw new VirtworkError(`must be "all" or a list of VM indices like 0,2, got ${show(raw)}`);
+  return (items as unknown[]).map(Number);
+});
+
+const accessModesKind = () => listKind(oneOfKind(ACCESS_MODES), { allowed: `a list of access modes (${ACCESS_MODES.join(', ')})`, envSeparator: 'comma', flagSeparator: 'comma' });
+const name = (type: string) => textKind({ pattern: SUBDOMAIN, allowed: SUBDOMAIN_ALLOWED, type });
+
+/**
+ * The VM option settings of `virtwork.yaml` (and their VIRTWORK_* variables and `virtwork synth` flags), spread into
+ * the configuration's SETTINGS table. All but the user-data secret settings may also be given per workload.
+ */
+export const VM_SETTINGS = {
+  size: setting(oneOfKind(Object.keys(SIZE_PRESETS) as (keyof typeof SIZE_PRESETS)[]), {
+    key: 'size', env: 'VIRTWORK_SIZE', flag: '--size <preset>', perWorkload: true,
+    description: 'VM size preset: small (2 vCPU / 4Gi), medium (4 / 8Gi), large (8 / 16Gi); instead of cpu-cores and memory.',
+  }),
+  instancetype: setting(name('name'), {
+    key: 'instancetype', env: 'VIRTWORK_INSTANCETYPE', flag: '--instancetype <name>', perWorkload: true,
+    description: 'KubeVirt instancetype (e.g. u1.medium) that sizes the VMs instead of cpu-cores / memory / size.',
+  }),
+  instancetypeKind: setting(oneOfKind(INSTANCETYPE_KINDS), {
+    key: 'instancetype-kind', env: 'VIRTWORK_INSTANCETYPE_KIND', flag: '--instancetype-kind <kind>', default: INSTANCETYPE_KINDS[0], perWorkload: true,
+    description: 'Kind of the instancetype: cluster-wide, or VirtualMachineInstancetype in the namespace.',
+  }),
+  preference: setting(name('name'), {
+    key: 'preference', env: 'VIRTWORK_PREFERENCE', flag: '--preference <name>', perWorkload: true,
+    description: 'KubeVirt preference (e.g. fedora) for machine type, firmware and device defaults.',
+  }),
+  preferenceKind: setting(oneOfKind(PREFERENCE_KINDS), {
+    key: 'preference-kind', env: 'VIRTWORK_PREFERENCE_KIND', flag: '--preference-kind <kind>', default: PREFERENCE_KINDS[0], perWorkload: true,
+    description: 'Kind of the preference: cluster-wide, or VirtualMachinePreference in the namespace.',
+  }),
+  rootDiskDataSource: setting(dataSourceKind, {
+    key: 'root-disk-datasource', env: 'VIRTWORK_ROOT_DISK_DATASOURCE', flag: '--root-disk-datasource <[namespace/]name>', perWorkload: true,
+    defaultDoc: 'none: a containerDisk of `image`',
+    description: 'Boot from a clone of this CDI DataSource (default namespace openshift-virtualization-os-images) instead of the containerDisk image.',
+  }),
+  rootDiskSize: setting(quantityKind(), {
+    key: 'root-disk-size', env: 'VIRTWORK_ROOT_DISK_SIZE', flag: '--root-disk-size <quantity>', perWorkload: true, defaultDoc: 'the size of the DataSource',
+    description: 'Size of the cloned root disk.',
+  }),
+  rootDiskStorageClass: setting(name('storage class'), {
+    key: 'root-disk-storage-class', env: 'VIRTWORK_ROOT_DISK_STORAGE_CLASS', flag: '--root-disk-storage-class <name>', perWorkload: true, defaultDoc: 'the default StorageClass',
+    description: 'StorageClass of the cloned root disk.',
+  }),
+  rootDiskAccessModes: setting(accessModesKind(), {
+    key: 'root-disk-access-modes', env: 'VIRTWORK_ROOT_DISK_ACCESS_MODES', flag: '--root-disk-access-modes <modes>', perWorkload: true, defaultDoc: "the StorageProfile's",
+    description: 'Access modes of the cloned root disk (ReadWriteMany lets the VM live-migrate).',
+  }),
+  rootDiskVolumeMode: setting(oneOfKind(VOLUME_MODES), {
+    key: 'root-disk-volume-mode', env: 'VIRTWORK_ROOT_DISK_VOLUME_MODE', flag: '--root-disk-volume-mode <mode>', perWorkload: true, defaultDoc: "the StorageProfile's",
+    description: 'Volume mode of the cloned root disk: Filesystem or Block.',
+  }),
+  dataDiskStorageClass: setting(name('storage class'), {
+    key: 'data-disk-storage-class', aliases: ['storage-class'], env: 'VIRTWORK_DATA_DISK_STORAGE_CLASS', flag: '--data-disk-storage-class <name>',
+    perWorkload: true, defaultDoc: 'the default StorageClass',
+    description: 'StorageClass of the data disks of the storage workloads (disk, database, chaos-disk, storage-bench).',
+  }),
+  dataDiskAccessModes: setting(accessModesKind(), {
+    key: 'data-disk-access-modes', env: 'VIRTWORK_DATA_DISK_ACCESS_MODES', flag: '--data-disk-access-modes <modes>', perWorkload: true,
+    defaultDoc: "the StorageProfile's",
+    description: 'Access modes of the data disks (ReadWriteMany lets the VMs live-migrate).',
+  }),
+  dataDiskVolumeMode: setting(oneOfKind(VOLUME_MODES), {
+    key: 'data-disk-volume-mode', env: 'VIRTWORK_DATA_DISK_VOLUME_MODE', flag: '--data-disk-volume-mode <mode>', perWorkload: true,
+    defaultDoc: "the StorageProfile's",
+    description: 'Volume mode of the data disks: Filesystem (formatted, mounted) or Block (used raw by fio and chaos-disk).',
+  }),
+  nodeSelector: setting(nodeSelectorKind, {
+    key: 'node-selector', env: 'VIRTWORK_NODE_SELECTOR', flag: '--node-selector <key=value,...>', perWorkload: true,
+    description: 'Node labels the VMs must run on.',
+  }),
+  tolerations: setting(tolerationsKind, {
+    key: 'tolerations', env: 'VIRTWORK_TOLERATIONS', flag: '--tolerations <key[=value][:effect],...>', perWorkload: true,
+    description: 'Node taints the VMs tolerate: Pod-style objects in the file, key[=value][:effect] items as text.',
+  }),
+  spread: setting(oneOfKind(SPREAD_MODES), {
+    key: 'spread', env: 'VIRTWORK_SPREAD', flag: '--spread <mode>', default: 'none', perWorkload: true,
+    description: 'Spread the VMs of a workload over nodes: none, preferred (best effort) or required (one per node).',
+  }),
+  evictionStrategy: setting(oneOfKind(EVICTION_STRATEGIES), {
+    key: 'eviction-strategy', env: 'VIRTWORK_EVICTION_STRATEGY', flag: '--eviction-strategy <strategy>', perWorkload: true,
+    defaultDoc: 'LiveMigrate when every PVC is ReadWriteMany (or there is none), else LiveMigrateIfPossible',
+    description: 'What a node drain does to the VMs.',
+  }),
+  runStrategy: setting(oneOfKind(RUN_STRATEGIES), {
+    key: 'run-strategy', env: 'VIRTWORK_RUN_STRATEGY', flag: '--run-strategy <strategy>', default: 'Always', perWorkload: true,
+    description: 'KubeVirt run strategy: Always, Halted, Manual or RerunOnFailure.',
+  }),
+  architecture: setting(oneOfKind(ARCHITECTURES), {
+    key: 'architecture', env: 'VIRTWORK_ARCHITECTURE', flag: '--architecture <arch>', default: 'amd64', perWorkload: true,
+    description: 'Guest CPU architecture, pinned in the manifests so that KubeVirt does not add it after creation.',
+  }),
+  readinessProbe: setting(boolKind(), {
+    key: 'readiness-probe', env: 'VIRTWORK_READINESS_PROBE', flag: '--readiness-probe <true|false>', default: true, perWorkload: true,
+    description: 'Guest-agent readiness probe: the VMI is Ready only while the workload\'s systemd units are active.',
+  }),
+  migrate: setting(migrateKind, {
+    key: 'migrate', env: 'VIRTWORK_MIGRATE', flag: '--migrate <all|indices>', perWorkload: true, defaultDoc: 'none',
+    description: 'Live-migrate these VMs once running: a VirtualMachineInstanceMigration (Argo CD PostSync hook, created once by Flux).',
+  }),
+  userDataSecret: setting(oneOfKind(SECRET_MODES), {
+    key: 'user-data-secret', env: 'VIRTWORK_USER_DATA_SECRET', flag: '--user-data-secret <mode>', default: 'secret',
+    description: 'Where the cloud-init user-data goes: secret (a Secret in dist/), reference (created out of band, see --secrets-out) or external-secret.',
+  }),
+  secretStore: setting(name('name'), {
+    key: 'secret-store', env: 'VIRTWORK_SECRET_STORE', flag: '--secret-store <name>',
+    description: 'With user-data-secret external-secret: the SecretStore / ClusterSecretStore to read from.',
+  }),
+  secretStoreKind: setting(oneOfKind(SECRET_STORE_KINDS), {
+    key: 'secret-store-kind', env: 'VIRTWORK_SECRET_STORE_KIND', flag: '--secret-store-kind <kind>', defaultDoc: '`ClusterSecretStore`',
+    description: 'With user-data-secret external-secret: kind of the store.',
+  }),
+  secretRemoteKeyPrefix: setting(textKind({ pattern: /^[A-Za-z0-9_./-]{0,200}$/, allowed: "letters, digits, '_', '.', '/', '-'" }), {
+    key: 'secret-remote-key-prefix', env: 'VIRTWORK_SECRET_REMOTE_KEY_PREFIX', flag: '--secret-remote-key-prefix <prefix>', defaultDoc: '`virtwork/`',
+    description: 'With user-data-secret external-secret: the remote key of a VM is <prefix><vm>-cloudinit, property userdata.',
+  }),
+} as const;
+
+type VmSettingName = keyof typeof VM_SETTINGS;
+type Values = Partial<Record<string, unknown>>;
+
+/** What the VM settings give one workload. */
+export interface WorkloadVmSettings {
+  /** Its VM options. */
+  readonly vm: VmOptions;
+  /** Readiness probe on or off. */
+  readonly readinessProbe: boolean;
+  /** Migrations, when asked for. */
+  readonly migrate?: MigrationSelection;
+}
+
+/** Config key names of the props named in mutual-exclusion messages. */
+const KEY_OF: Readonly<Record<string, string>> = { cpuCores: 'cpu-cores', rootDisk: 'root-disk-datasource' };
+
+/**
+ * The VM settings of one workload: per key flags > environment > `workloads.<name>` > top level > defaults, with
+ * sizing (cpu-cores/memory, size, instancetype) and root disk (image, root-disk-datasource) each decided as a
+ * whole by the highest source that gives one of them (see mergeVmOptions).
+ */
+export function workloadVmSettings(m: MergedConfig, workload: string): WorkloadVmSettings {
+  const file = m.file;
+  const entry = file?.workloads.get(workload);
+  const layers: Array<{ where: string; values: Values }> = [
+    { where: 'flags', values: m.flags.settings },
+    { where: 'environment', values: m.env.settings },
+    ...(entry ? [{ where: `${file!.path}: workloads.${workload}`, values: entry.settings }] : []),
+    ...(file ? [{ where: file.path, values: file.settings }] : []),
+  ];
+  const first = <N extends VmSettingName>(n: N) => layers.map((l) => l.values[n]).find((v) => v !== undefined);
+  const kinds = { instancetype: first('instancetypeKind') ?? INSTANCETYPE_KINDS[0], preference: first('preferenceKind') ?? PREFERENCE_KINDS[0] };
+  const vmLayers: VmOptionsLayer[] = layers.map((l) => ({ where: l.where, options: optionsOf(l.values, kinds) }));
+  const secret = secretOf(m.settings);
+  const vm = mergeVmOptions([...vmLayers, ...(secret ? [{ where: 'defaults', options: { userDataSecret: secret } }] : [])], KEY_OF);
+  return {
+    vm,
+    readinessProbe: (first('readinessProbe') as boolean | undefined) ?? true,
+    migrate: first('migrate') as MigrationSelection | undefined,
+  };
+}
+
+/** The VmOptions one source gives, from its (validated) setting values; only what it gives. */
+function optionsOf(v: Values, kinds: { instancetype: unknown; preference: unknown }): VmOptions {
+  const o: Record<string, unknown> = {
+    cpuCores: v.cpuCores, memory: v.memory, size: v.size, image: v.image,
+    instancetype: v.instancetype !== undefined ? { name: v.instancetype, kind: kinds.instancetype } : undefined,
+    preference: v.preference !== undefined ? { name: v.preference, kind: kinds.preference } : undefined,
+    rootDisk: compact({
+      dataSource: v.rootDiskDataSource, size: v.rootDiskSize, storageClass: v.rootDiskStorageClass,
+      accessModes: v.rootDiskAccessModes, volumeMode: v.rootDiskVolumeMode,
+    }),
+    dataDisk: compact({ storageClass: v.dataDiskStorageClass, accessModes: v.dataDiskAccessModes, volumeMode: v.dataDiskVolumeMode }),
+    nodeSelector: v.nodeSelector, tolerations: v.tolerations, spread: v.spread, evictionStrategy: v.evictionStrategy,
+    runStrategy: v.runStrategy, architecture: v.architecture,
+  };
+  return compact(o) ?? {};
+}
+
+/** The user-data secret options of the (global) settings. */
+function secretOf(s: Values): SecretModeOptions | undefined {
+  return compact({
+    mode: s.userDataSecret, secretStore: s.secretStore, secretStoreKind: s.secretStoreKind, remoteKeyPrefix: s.secretRemoteKeyPrefix,
+  }) as SecretModeOptions | undefined;
+}
+
+function compact<T extends Record<string, unknown>>(o: T): T | undefined {
+  const entries = Object.entries(o).filter(([, v]) => v !== undefined);
+  return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+}
+
+const PATH = textKind({ pattern: /^[^\0\r\n]+$/, allowed: 'a directory path', type: 'path' });
+
+/**
+ * Where `virtwork synth` writes what goes beside the manifests: the GitOps files (Argo CD Application, Flux
+ * Kustomization) and, for the out-of-band user-data modes, the Secrets to keep out of Git.
+ */
+export const OUTPUT_SETTINGS = {
+  gitopsDir: setting(PATH, {
+    key: 'gitops-dir', env: 'VIRTWORK_GITOPS_DIR', flag: '--gitops-dir <dir>',
+    defaultDoc: 'none: no GitOps files (`gitops` beside `dist` is the usual choice)',
+    description: 'Directory replaced with the Argo CD Application and Flux Kustomization that deploy the manifests (never inside them).',
+  }),
+  gitopsRepoUrl: setting(textKind({ pattern: /^(https?|ssh):\/\/\S+$|^git@[^\s:]+:\S+$/, allowed: 'an https://, ssh:// or git@host:path repository URL', type: 'url' }), {
+    key: 'gitops-repo-url', env: 'VIRTWORK_GITOPS_REPO_URL', flag: '--gitops-repo-url <url>', defaultDoc: 'a placeholder to replace',
+    description: 'Git repository the GitOps files point at (the one holding the manifests).',
+  }),
+  gitopsRevision: setting(textKind({ pattern: /^[A-Za-z0-9][A-Za-z0-9_./-]{0,254}$/, allowed: 'a branch, a tag as refs/tags/<tag>, or a commit' }), {
+    key: 'gitops-revision', env: 'VIRTWORK_GITOPS_REVISION', flag: '--gitops-revision <rev>', default: 'HEAD',
+    description: 'Revision the GitOps files follow (HEAD: the default branch for Argo CD, main for Flux).',
+  }),
+  gitopsPath: setting(textKind({ pattern: /^[A-Za-z0-9_.][A-Za-z0-9_./-]*$/, allowed: 'a relative path inside the repository' }), {
+    key: 'gitops-path', env: 'VIRTWORK_GITOPS_PATH', flag: '--gitops-path <path>', default: 'dist',
+    description: 'Path of the manifest directory inside the repository.',
+  }),
+  secretsOut: setting(PATH, {
+    key: 'secrets-out', env: 'VIRTWORK_SECRETS_OUT', flag: '--secrets-out <dir>', defaultDoc: 'none',
+    description: 'Directory replaced with the user-data Secrets that user-data-secret reference / external-secret keeps out of the manifests (keep it out of Git).',
+  }),
+} as const;
