@@ -100,8 +100,9 @@ export function renderConfigTemplate(): string {
   for (const s of Object.values(SETTINGS) as Setting[]) {
     if (s.notInFile !== undefined) continue;
     lines.push(`# ${s.description}`);
-    if (s.item) lines.push(`# ${s.key}:`, `#   - ${s.key === 'ssh-authorized-keys' ? 'ssh-ed25519 AAAA... user@host' : 'path'}`);
-    else lines.push(`# ${s.key}: ${s.default === undefined ? '' : String(s.default)}`.trimEnd());
+    const example = TEMPLATE_EXAMPLES[s.key];
+    if (example !== undefined && s.default === undefined) lines.push(`# ${s.key}:`, `#   - ${example}`);
+    else lines.push(`# ${s.key}: ${templateValue(s.default)}`.trimEnd());
   }
   const others = Object.keys(BUILTIN_WORKLOADS).filter((w) => !DEFAULT_WORKLOADS.includes(w));
   lines.push(
@@ -120,6 +121,18 @@ export function renderConfigTemplate(): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** Example list items shown (commented out) for list settings without a default. */
+const TEMPLATE_EXAMPLES: Readonly<Record<string, string>> = {
+  'ssh-authorized-keys': 'ssh-ed25519 AAAA... user@host',
+  'ssh-key-files': 'keys/team.pub',
+};
+
+/** A default as YAML in the template: scalars as written, anything else in flow style; nothing when unset. */
+function templateValue(value: unknown): string {
+  if (value === undefined) return '';
+  return value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 function paramLines(rows: readonly ParamRow[]): string[] {
