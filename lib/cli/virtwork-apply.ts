@@ -25,7 +25,7 @@ export function virtworkApplyProgram(ctx: ApplyContext, setExit: (code: number) 
     .addCommand(statusCommand(ctx, setExit))
     .addCommand(cleanupCommand(ctx, setExit))
     .addCommand(migrateCommand(ctx, setExit))
-    .addCommand(historyCommand({ write: ctx.out }))
+    .addCommand(historyCommand({ write: ctx.out, env: ctx.env }))
     .addHelpText('after', `
 Examples:
   $ virtwork-apply apply dist/ --wait                  # apply, then wait for every VM to be Ready

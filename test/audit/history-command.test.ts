@@ -150,6 +150,16 @@ describe('virtwork-apply history', () => {
     expect(text.split('\n')[4]).toBe('            ?]0;pwned??[2Jline two');
   });
 
+  it('reads the file VIRTWORK_AUDIT_DB names in its environment when --audit-db is not given', async () => {
+    await seed();
+    let out = '';
+    const program = new Command('virtwork-apply').exitOverride();
+    auditOptions().forEach((o) => program.addOption(o));
+    program.addCommand(historyCommand({ write: (t) => (out += t), env: { VIRTWORK_AUDIT_DB: file } }).exitOverride());
+    await program.parseAsync(['history', '--output', 'json'], { from: 'user' });
+    expect(out.trim().split('\n').map((l) => JSON.parse(l).runId)).toEqual(['smoke-1', 'nightly-42', 'nightly-42']);
+  });
+
   it('prints a helpful line for an empty history, and creates no file', async () => {
     const text = await run('--audit-db', file, 'history');
     expect(text).toBe(`no runs recorded yet in ${file} (virtwork-apply apply and cleanup record one each)\n`);

@@ -23,6 +23,8 @@ export interface HistoryIo {
   readonly write?: (text: string) => void;
   /** Passed to `AuditLog.open` (clock, warnings). @default {} */
   readonly auditOptions?: AuditLogOptions;
+  /** Environment (`VIRTWORK_AUDIT_DB`, `XDG_DATA_HOME`, `HOME`). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -54,7 +56,7 @@ Examples:
     )
     .action(async (runId: string | undefined, _opts: unknown, cmd: Command) => {
       const write = io.write ?? ((text: string) => void process.stdout.write(text));
-      await runHistory(runId, cmd.optsWithGlobals<HistoryOptions>(), write, io.auditOptions);
+      await runHistory(runId, cmd.optsWithGlobals<HistoryOptions>(), write, io.auditOptions, io.env);
     });
 }
 
@@ -64,10 +66,11 @@ export async function runHistory(
   opts: HistoryOptions,
   write: (text: string) => void,
   auditOptions: AuditLogOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   if (opts.audit === false) throw new VirtworkError('history: the audit is disabled by --no-audit, so there is no history to read');
   const limit = _parseLimit(opts.limit);
-  const log = await openAudit(opts, { ...auditOptions, readOnly: true });
+  const log = await openAudit(opts, { ...auditOptions, readOnly: true }, env);
   try {
     const json = opts.output === 'json';
     if (runId === undefined) {
