@@ -268,33 +268,3 @@ function compact<T extends Record<string, unknown>>(o: T): T | undefined {
   const entries = Object.entries(o).filter(([, v]) => v !== undefined);
   return entries.length ? (Object.fromEntries(entries) as T) : undefined;
 }
-
-const PATH = textKind({ pattern: /^[^\0\r\n]+$/, allowed: 'a directory path', type: 'path' });
-
-/**
- * Where `virtwork synth` writes what goes beside the manifests: the GitOps files (Argo CD Application, Flux
- * Kustomization) and, for the out-of-band user-data modes, the Secrets to keep out of Git.
- */
-export const OUTPUT_SETTINGS = {
-  gitopsDir: setting(PATH, {
-    key: 'gitops-dir', env: 'VIRTWORK_GITOPS_DIR', flag: '--gitops-dir <dir>',
-    defaultDoc: 'none: no GitOps files (`gitops` beside `dist` is the usual choice)',
-    description: 'Directory replaced with the Argo CD Application and Flux Kustomization that deploy the manifests (never inside them).',
-  }),
-  gitopsRepoUrl: setting(textKind({ pattern: /^(https?|ssh):\/\/\S+$|^git@[^\s:]+:\S+$/, allowed: 'an https://, ssh:// or git@host:path repository URL', type: 'url' }), {
-    key: 'gitops-repo-url', env: 'VIRTWORK_GITOPS_REPO_URL', flag: '--gitops-repo-url <url>', defaultDoc: 'a placeholder to replace',
-    description: 'Git repository the GitOps files point at (the one holding the manifests).',
-  }),
-  gitopsRevision: setting(textKind({ pattern: /^[A-Za-z0-9][A-Za-z0-9_./-]{0,254}$/, allowed: 'a branch, a tag as refs/tags/<tag>, or a commit' }), {
-    key: 'gitops-revision', env: 'VIRTWORK_GITOPS_REVISION', flag: '--gitops-revision <rev>', default: 'HEAD',
-    description: 'Revision the GitOps files follow (HEAD: the default branch for Argo CD, main for Flux).',
-  }),
-  gitopsPath: setting(textKind({ pattern: /^[A-Za-z0-9_.][A-Za-z0-9_./-]*$/, allowed: 'a relative path inside the repository' }), {
-    key: 'gitops-path', env: 'VIRTWORK_GITOPS_PATH', flag: '--gitops-path <path>', default: 'dist',
-    description: 'Path of the manifest directory inside the repository.',
-  }),
-  secretsOut: setting(PATH, {
-    key: 'secrets-out', env: 'VIRTWORK_SECRETS_OUT', flag: '--secrets-out <dir>', defaultDoc: 'none',
-    description: 'Directory replaced with the user-data Secrets that user-data-secret reference / external-secret keeps out of the manifests (keep it out of Git).',
-  }),
-} as const;
