@@ -65,7 +65,7 @@ const tolerationsKind = parsedKind<Toleration[]>('list of tolerations', 'tolerat
   const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s) : raw;
   if (!Array.isArray(items) || items.length === 0) throw new VirtworkError(`must be a list of tolerations (objects, or key[=value][:effect] items), got ${show(raw)}`);
   const tolerations = items.map((item): Toleration => {
-    if (typeof item !== 'string') return item as Toleration;
+    if (typeof item !== 'string') return tolerationObject(item);
     const m = /^([^=:]+)(?:=([^:]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(item);
     if (!m) throw new VirtworkError(`${show(item)} is not key[=value][:effect] (effect NoSchedule, PreferNoSchedule or NoExecute)`);
     return { key: m[1], ...(m[2] !== undefined ? { operator: 'Equal', value: m[2] } : { operator: 'Exists' }), ...(m[3] ? { effect: m[3] as Toleration['effect'] } : {}) };
@@ -73,6 +73,19 @@ const tolerationsKind = parsedKind<Toleration[]>('list of tolerations', 'tolerat
   checkPlacement('tolerations', { tolerations });
   return tolerations;
 }, true);
+
+const TOLERATION_FIELDS: Readonly<Record<string, 'string' | 'number'>> = { key: 'string', operator: 'string', value: 'string', effect: 'string', tolerationSeconds: 'number' };
+
+/** A toleration written as an object: only a Pod toleration's fields, each of its type. */
+function tolerationObject(item: unknown): Toleration {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) throw new VirtworkError(`a toleration must be an object or key[=value][:effect], got ${show(item)}`);
+  for (const [field, value] of Object.entries(item)) {
+    const type = TOLERATION_FIELDS[field];
+    if (type === undefined) throw new VirtworkError(`unknown toleration field ${show(field)}; known fields: ${Object.keys(TOLERATION_FIELDS).join(', ')}`);
+    if (typeof value !== type) throw new VirtworkError(`toleration field ${field} must be a ${type}, got ${show(value)}`);
+  }
+  return item as Toleration;
+}
 
 /** `all`, or VM indices. */
 const migrateKind = parsedKind<MigrationSelection>('migration', '"all", or a list of VM indices like 0,2', (raw) => {

@@ -117,6 +117,8 @@ describe('VM settings of virtwork.yaml', () => {
     ['image: quay.io/x/y:1\nroot-disk-datasource: fedora\n', 'virtwork.yaml: image and root-disk-datasource are mutually exclusive; give one'],
     ['workloads:\n  cpu:\n    size: large\n    instancetype: u1.large\n', 'virtwork.yaml: workloads.cpu: size and instancetype are mutually exclusive; give one'],
     ['tolerations: "a=b:Sometimes"\n', 'virtwork.yaml: tolerations: "a=b:Sometimes" is not key[=value][:effect]'],
+    ['tolerations: [{ key: a, effekt: NoSchedule }]\n', 'virtwork.yaml: tolerations: unknown toleration field "effekt"; known fields: key, operator, value, effect, tolerationSeconds'],
+    ['tolerations: [{ key: a, operator: Exists, effect: NoExecute, tolerationSeconds: "5" }]\n', 'virtwork.yaml: tolerations: toleration field tolerationSeconds must be a number, got "5"'],
     ['node-selector: { "bad key": x }\n', 'virtwork.yaml: node-selector: label key must be a label key'],
     ['root-disk-datasource: Fedora\n', 'virtwork.yaml: root-disk-datasource: must be a DataSource as name or namespace/name'],
     ['migrate: some\n', 'virtwork.yaml: migrate: must be "all" or a list of VM indices like 0,2, got "some"'],
