@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { VirtworkError, show } from '../errors';
 import { didYouMean } from '../_suggest';
+import { NodeHttpLibrary } from './_node-http';
 
 /** Where to find the cluster, and how to talk to it. */
 export interface ConnectOptions {
@@ -63,14 +64,25 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
 }
 
 /**
- * A KubeConfig whose API requests share one keep-alive connection pool and carry a timeout and the cancellation
- * signal (client-node otherwise opens a new TLS connection for every request).
+ * A KubeConfig whose API clients share one keep-alive connection pool (client-node otherwise opens a new TLS
+ * connection for every request) through Node's own http module, and whose requests carry a timeout and the
+ * cancellation signal. Clients made with `makeApiClient` (any API class) use it.
  */
 class PooledKubeConfig extends k8s.KubeConfig {
   private pool?: https.Agent;
 
   public constructor(private readonly signal: AbortSignal, private readonly timeoutMs: number, private readonly maxSockets: number) {
     super();
+  }
+
+  public override makeApiClient<T extends k8s.ApiType>(apiClientType: k8s.ApiConstructor<T>): T {
+    const cluster = this.getCurrentCluster();
+    if (!cluster) throw new Error('No active cluster!');
+    return new apiClientType(k8s.createConfiguration({
+      baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+      authMethods: { default: this },
+      httpApi: k8s.wrapHttpLibrary(new NodeHttpLibrary()),
+    }));
   }
 
   public override async applySecurityAuthentication(context: Parameters<k8s.KubeConfig['applySecurityAuthentication']>[0]): Promise<void> {

@@ -88,7 +88,7 @@ describeIntegration('the virtwork-apply bin (subprocess): bad input gets one cle
     expect(unreachable.code).toBe(1);
     expect(oneLine(unreachable)).toMatch(/^virtwork-apply: cannot reach the cluster at https:\/\/127\.0\.0\.1:1 \(context "nowhere"\): connection refused/);
     expect(forbidden.code).toBe(1);
-    expect(oneLine(forbidden)).toMatch(/^virtwork-apply: listing (Secret|Service|VirtualMachine) objects in namespace bin-\w+: forbidden: .*User "virtwork-nobody" cannot list resource/);
+    expect(oneLine(forbidden)).toMatch(/^virtwork-apply: (listing (Secret|Service|VirtualMachine) objects in namespace|reading Namespace) bin-\w+: forbidden: .*User "virtwork-nobody" cannot (list|get) resource/);
     expect([context.code, oneLine(context)]).toEqual([1, `virtwork-apply: --context: no context "admn" in ${adminKubeconfig()} (did you mean "admin"?); available: admin, unprivileged`]);
     expect(usage.code).toBe(2);
     expect(oneLine(usage)).toBe("error: unknown option '--no-such-flag'");

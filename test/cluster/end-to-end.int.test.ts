@@ -87,6 +87,7 @@ describeIntegration('virtwork-apply end to end: apply → wait → status → cl
     const run = await runApplyCli([...globals, 'cleanup', '--run-id', runId, '--yes', '--wait', '--timeout', '60s']);
 
     // THEN the preview counted the run's objects only, and every one was deleted
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const preview = run.events.find((e) => e.event === 'cleanup-preview')!;
     expect(preview).toMatchObject({ runIds: [runId], counts: { VirtualMachine: vms.length, Secret: vms.length } });
