@@ -1,3 +1,4 @@
+import { VirtualMachineSpecTemplateSpecAccessCredentials as AccessCredential } from '../imports/kubevirt.io';
 import { CloudUser } from './cloud-init';
 import { VirtworkError, show } from './errors';
 import { deriveSalt, sha512Crypt } from './_crypt';
@@ -28,6 +29,10 @@ export interface SshInput {
   readonly passwordHash?: string;
   /** Public keys, one per entry; an entry may hold several lines (a whole authorized_keys file). */
   readonly authorizedKeys?: readonly string[];
+  /** Name of an existing Secret (in the VM namespace) whose values are public keys, added by the guest agent. */
+  readonly keysSecret?: string;
+  /** Name of an existing Secret whose keys are user names and values passwords, set by the guest agent. */
+  readonly passwordSecret?: string;
 }
 
 /**
@@ -35,7 +40,9 @@ export interface SshInput {
  * `users` block is emitted and the image's default user stays. A password is turned into a SHA-512 crypt hash
  * whose salt is derived from the user and password, so synthesis stays byte-stable while the plaintext never
  * reaches `dist/`. Keys are split into lines, comments and blank lines dropped, duplicates removed, and each must
- * be a public key (a private key is refused with a hint).
+ * be a public key (a private key is refused with a hint). With `keysSecret` / `passwordSecret` the user is created
+ * too (password locked), so that the guest agent has a user to give the Secrets' keys or password to
+ * (see {@link sshAccessCredentials}).
  */
 export function resolveSsh(input: SshInput): CloudUser | undefined {
   const keys = (input.authorizedKeys ?? []).flatMap((entry, i) => parseAuthorizedKeys(entry, `ssh key #${i + 1}`));
@@ -45,7 +52,8 @@ export function resolveSsh(input: SshInput): CloudUser | undefined {
   }
   if (input.password !== undefined && input.password.length === 0) throw new VirtworkError('ssh: password must not be empty');
   const hashedPassword = input.passwordHash !== undefined ? checkHash(input.passwordHash) : undefined;
-  if (unique.length === 0 && input.password === undefined && hashedPassword === undefined) return undefined;
+  const fromSecrets = input.keysSecret !== undefined || input.passwordSecret !== undefined;
+  if (unique.length === 0 && input.password === undefined && hashedPassword === undefined && !fromSecrets) return undefined;
   const name = checkUser(input.user ?? DEFAULT_SSH_USER);
   return {
     name,
@@ -53,6 +61,43 @@ export function resolveSsh(input: SshInput): CloudUser | undefined {
     ...(input.password !== undefined ? { hashedPassword: hashPassword(name, input.password) } : {}),
     ...(hashedPassword !== undefined ? { hashedPassword } : {}),
   };
+}
+
+/**
+ * KubeVirt access credentials that read SSH keys (`keysSecret`: every value is a public key) and passwords
+ * (`passwordSecret`: keys are user names, values passwords) from existing Secrets in the VM's namespace, and hand
+ * them to the guest through the qemu-guest-agent. Nothing of the Secrets lands in `dist/`; rotating them updates
+ * running guests. Pass the result as `accessCredentials` of a workload.
+ *
+ * @see https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/
+ */
+export function sshAccessCredentials(input: Pick<SshInput, 'user' | 'keysSecret' | 'passwordSecret'>): AccessCredential[] {
+  const user = checkUser(input.user ?? DEFAULT_SSH_USER);
+  const credentials: AccessCredential[] = [];
+  if (input.keysSecret !== undefined) {
+    credentials.push({
+      sshPublicKey: {
+        source: { secret: { secretName: checkSecretName('keysSecret', input.keysSecret) } },
+        propagationMethod: { qemuGuestAgent: { users: [user] } },
+      },
+    });
+  }
+  if (input.passwordSecret !== undefined) {
+    credentials.push({
+      userPassword: {
+        source: { secret: { secretName: checkSecretName('passwordSecret', input.passwordSecret) } },
+        propagationMethod: { qemuGuestAgent: {} },
+      },
+    });
+  }
+  return credentials;
+}
+
+function checkSecretName(what: string, name: string): string {
+  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
+    throw new VirtworkError(`ssh: ${what} must be the name of a Secret (a DNS-1123 subdomain), got ${show(name)}`);
+  }
+  return name;
 }
 
 /** The SHA-512 crypt hash virtwork emits for a user's password (deterministic salt derived from both). */

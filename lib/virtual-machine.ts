@@ -68,6 +68,12 @@ export interface VirtualMachineProps extends VmOptions {
    * @default no probe
    */
   readonly readinessProbe?: GuestReadinessProbe;
+  /**
+   * KubeVirt access credentials: SSH keys or passwords read from existing Secrets (see `sshAccessCredentials`).
+   * @default none
+   * @see https://kubevirt.io/user-guide/user_workloads/accessing_virtual_machines/
+   */
+  readonly accessCredentials?: readonly kubevirt.VirtualMachineSpecTemplateSpecAccessCredentials[];
 }
 
 /**
@@ -168,6 +174,7 @@ export class VirtualMachine extends Construct {
               [LABEL_RUN_ID]: this.labels[LABEL_RUN_ID],
             }),
             readinessProbe: props.readinessProbe ? readinessProbeSpec(where, props.readinessProbe) : undefined,
+            accessCredentials: props.accessCredentials?.length ? [...props.accessCredentials] : undefined,
             domain: {
               firmware,
               cpu: sizing.instancetype ? undefined : { cores: sizing.cpuCores },

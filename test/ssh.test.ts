@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { parseCloudConfig, renderCloudConfig } from '../lib/cloud-init';
-import { DEFAULT_SSH_USER, PASSWORD_HASH_ROUNDS, hashPassword, parseAuthorizedKeys, resolveSsh } from '../lib/ssh';
-import { cloudInitProblems } from './support/validators';
+import { Testing } from 'cdk8s';
+import { DEFAULT_SSH_USER, PASSWORD_HASH_ROUNDS, hashPassword, parseAuthorizedKeys, resolveSsh, sshAccessCredentials } from '../lib/ssh';
+import { CpuWorkload } from '../lib/workloads/cpu';
+import { K8sObject, cloudInitProblems, validateObjects } from './support/validators';
 
 const ED = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop';
 const RSA = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA bob@desk';
@@ -103,5 +105,43 @@ describe('parseAuthorizedKeys', () => {
       `~/.ssh/keys.pub: line 2 is not an SSH public key`,
     );
     expect(() => parseAuthorizedKeys('z'.repeat(100), 'f')).toThrow(`got "${'z'.repeat(40)}…"`);
+  });
+});
+
+describe('sshAccessCredentials', () => {
+  it('reads keys and passwords from existing Secrets through the guest agent, for the SSH user', () => {
+    expect(sshAccessCredentials({ user: 'ops', keysSecret: 'team-keys', passwordSecret: 'vm-passwords' })).toEqual([
+      { sshPublicKey: { source: { secret: { secretName: 'team-keys' } }, propagationMethod: { qemuGuestAgent: { users: ['ops'] } } } },
+      { userPassword: { source: { secret: { secretName: 'vm-passwords' } }, propagationMethod: { qemuGuestAgent: {} } } },
+    ]);
+    expect(sshAccessCredentials({})).toEqual([]);
+  });
+
+  it('creates the user (password locked, no keys in dist/) when only Secrets are given, so the agent can update it', () => {
+    expect(resolveSsh({ user: 'ops', keysSecret: 'team-keys' })).toEqual({ name: 'ops' });
+  });
+
+  it('puts them on every VM of a workload, valid against the KubeVirt CRD schema', () => {
+    const chart = Testing.chart();
+    new CpuWorkload(chart, 'cpu', {
+      vmCount: 2,
+      ssh: resolveSsh({ keysSecret: 'team-keys' }),
+      accessCredentials: sshAccessCredentials({ keysSecret: 'team-keys', passwordSecret: 'pw' }),
+    });
+    const objs = Testing.synth(chart) as K8sObject[];
+    const vms = objs.filter((o) => o.kind === 'VirtualMachine');
+    expect(vms).toHaveLength(2);
+    for (const vm of vms) {
+      expect(vm.spec.template.spec.accessCredentials.map((c: any) => Object.keys(c)[0])).toEqual(['sshPublicKey', 'userPassword']);
+    }
+    expect(validateObjects(objs)).toEqual([]);
+  });
+
+  it.each([
+    [{ keysSecret: 'Team_Keys' }, 'ssh: keysSecret must be the name of a Secret (a DNS-1123 subdomain), got "Team_Keys"'],
+    [{ passwordSecret: '' }, 'ssh: passwordSecret must be the name of a Secret (a DNS-1123 subdomain), got ""'],
+    [{ user: 'root', keysSecret: 'k' }, 'ssh: user "root" is a system account'],
+  ])('fails when given %j', (input, message) => {
+    expect(() => sshAccessCredentials(input)).toThrow(message);
   });
 });

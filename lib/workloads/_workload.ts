@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CloudConfig, CloudUser, WriteFile, renderCloudConfig } from '../cloud-init';
+import { VirtualMachineSpecTemplateSpecAccessCredentials } from '../../imports/kubevirt.io';
 import { vmName } from '../names';
 import { checkInt, checkQuantity } from '../quantity';
 import { paramsHash } from '../provenance';
@@ -28,6 +29,11 @@ export interface WorkloadProps extends VmOptions {
   readonly namespace?: string;
   /** SSH access to the guests; without it no user is created (the image's default user stays). */
   readonly ssh?: CloudUser;
+  /**
+   * KubeVirt access credentials of every VM: SSH keys or passwords kept in existing Secrets (see sshAccessCredentials).
+   * @default none
+   */
+  readonly accessCredentials?: readonly VirtualMachineSpecTemplateSpecAccessCredentials[];
   /**
    * Size of the data disk of storage-backed workloads (disk, database, chaos-disk), a quantity.
    * @default '10Gi'
@@ -152,6 +158,7 @@ export abstract class Workload extends Construct {
         userData,
         ...this.vmOptions,
         dataDisks: spec.dataDisks,
+        accessCredentials: this.common.accessCredentials,
         readinessProbe: this.readinessProbe
           ? { command: unitsActiveCommand(spec.readyWhenActive ?? spec.units.map((u) => u.name)) }
           : undefined,
