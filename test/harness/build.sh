@@ -4,6 +4,7 @@
 # Each component is a small Go module next to this script whose go.mod pins the exact release; the binary is built
 # from the Go module proxy into ${XDG_CACHE_HOME:-~/.cache}/virtwork/<component>-<version>/<component>.
 # Idempotent: a component already in the cache is not rebuilt. Needs Go >= the go line of those go.mod files.
+# On 2 cores a first build takes about 10 minutes for kube-apiserver and 1 minute for etcd, plus module downloads.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +30,7 @@ build() {
     echo "build.sh: $component $version is not in $dir and \`go\` is not installed (Go >= 1.26 from https://go.dev/dl/)" >&2
     exit 1
   }
-  echo "$component $version: building $package with $(go env GOVERSION) (the first build of kube-apiserver takes 10+ minutes on 2 cores)"
+  echo "$component $version: building $package with $(go env GOVERSION)"
   started=$SECONDS
   local tmp="$dir.tmp.$$"
   rm -rf "$tmp" && mkdir -p "$tmp"
