@@ -10,15 +10,38 @@ import { checkOneOf } from './vm/placement';
  * - `reference`: the VM references the Secret, but the manifests do not contain it: it is created out of band
  *   (`virtwork synth --secrets-out <dir>` writes the Secrets there, outside Git);
  * - `external-secret`: an External Secrets Operator `ExternalSecret` (external-secrets.io/v1beta1) that creates the
- *   Secret from a secret store, so that Git holds no Secret at all.
+ *   Secret from a secret store, so that Git holds no Secret at all;
+ * - `sealed-secret`: a Bitnami `SealedSecret` (bitnami.com/v1alpha1), sealed at the edge with the controller's
+ *   certificate by the `sealer` the options carry (`virtwork synth` makes one from `sealed-secrets-cert`).
  */
-export const SECRET_MODES = ['secret', 'reference', 'external-secret'] as const;
+export const SECRET_MODES = ['secret', 'reference', 'external-secret', 'sealed-secret'] as const;
 /** A user-data output mode. */
 export type SecretMode = (typeof SECRET_MODES)[number];
 /** Kinds of External Secrets Operator stores. */
 export const SECRET_STORE_KINDS = ['SecretStore', 'ClusterSecretStore'] as const;
 /** API version of the ExternalSecret virtwork emits. */
 export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1beta1';
+/** API version of the SealedSecret virtwork emits. */
+export const SEALED_SECRET_API_VERSION = 'bitnami.com/v1alpha1';
+/** Annotation of a SealedSecret: what was sealed (so that an unchanged Secret keeps its sealed bytes). */
+export const ANNOTATION_SEALED_HASH = 'virtwork/sealed-hash';
+
+/** What a sealer is asked to seal: one key of one Secret, with the strict (namespace + name) scope. */
+export interface SealRequest {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  readonly plaintext: string;
+}
+
+/** A sealed value: the base64 ciphertext and the hash of what was sealed. */
+export interface SealedValue {
+  readonly encrypted: string;
+  readonly hash: string;
+}
+
+/** Seals a value (the edge's business: it needs the certificate and randomness). */
+export type Sealer = (request: SealRequest) => SealedValue;
 
 /** User-data output mode and, for `external-secret`, the store it comes from. */
 export interface SecretModeOptions {
@@ -44,6 +67,8 @@ export interface SecretModeOptions {
    * @default '1h'
    */
   readonly refreshInterval?: string;
+  /** `sealed-secret` only (required there): seals the user-data; see lib/sealed-secrets.ts. */
+  readonly sealer?: Sealer;
 }
 
 /** Everything the mode needs to know about the Secret. */
@@ -65,10 +90,14 @@ export function checkSecretMode(where: string, o: SecretModeOptions): SecretMode
   const at = `${where}: userDataSecret`;
   const mode = checkOneOf(`${at}.mode`, o.mode ?? 'secret', SECRET_MODES);
   const storeFields = (['secretStore', 'secretStoreKind', 'remoteKeyPrefix', 'refreshInterval'] as const).filter((k) => o[k] !== undefined);
-  if (mode !== 'external-secret') {
-    if (storeFields.length > 0) throw new VirtworkError(`${at}: ${storeFields.join(', ')} apply only to mode "external-secret", not ${show(mode)}`);
-    return o;
+  if (mode !== 'external-secret' && storeFields.length > 0) {
+    throw new VirtworkError(`${at}: ${storeFields.join(', ')} apply only to mode "external-secret", not ${show(mode)}`);
   }
+  if (mode === 'sealed-secret' && typeof o.sealer !== 'function') {
+    throw new VirtworkError(`${at}: mode "sealed-secret" needs the Sealed Secrets controller's certificate: set sealed-secrets-cert ` +
+      '(kubeseal --fetch-cert > sealed-secrets.pem), or give the sealer prop');
+  }
+  if (mode !== 'external-secret') return o;
   if (o.secretStore === undefined) throw new VirtworkError(`${at}.secretStore is required with mode "external-secret" (the SecretStore or ClusterSecretStore to read from)`);
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.secretStore) || o.secretStore.length > 253) {
     throw new VirtworkError(`${at}.secretStore must be a DNS-1123 subdomain (a store name), got ${show(o.secretStore)}`);
@@ -97,6 +126,8 @@ export function addUserDataObject(scope: Construct, id: string, o: SecretModeOpt
       });
     case 'external-secret':
       return new ApiObject(scope, id, externalSecretManifest(o, s));
+    case 'sealed-secret':
+      return new ApiObject(scope, id, sealedSecretManifest(o.sealer!, s));
     default:
       return undefined;
   }
@@ -117,6 +148,20 @@ export function externalSecretManifest(o: SecretModeOptions, s: UserDataSecretSp
         template: { type: 'Opaque', metadata: { labels: { ...s.labels } } },
       },
       data: [{ secretKey: s.key, remoteRef: { key: `${o.remoteKeyPrefix ?? 'virtwork/'}${s.name}`, property: s.key } }],
+    },
+  };
+}
+
+/** The SealedSecret (strict scope) from which the controller makes the `<vm>-cloudinit` Secret, labelled like virtwork's. */
+export function sealedSecretManifest(sealer: Sealer, s: UserDataSecretSpec) {
+  const sealed = sealer({ namespace: s.namespace, name: s.name, key: s.key, plaintext: s.userData });
+  return {
+    apiVersion: SEALED_SECRET_API_VERSION,
+    kind: 'SealedSecret',
+    metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels }, annotations: { [ANNOTATION_SEALED_HASH]: sealed.hash } },
+    spec: {
+      encryptedData: { [s.key]: sealed.encrypted },
+      template: { type: 'Opaque', metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } } },
     },
   };
 }

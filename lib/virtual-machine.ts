@@ -99,7 +99,7 @@ export class VirtualMachine extends Construct {
   public readonly secret?: ApiObject;
   /** The user-data Secret as a plain manifest, whatever the mode (for `virtwork synth --secrets-out`). */
   public readonly plainSecret: ReturnType<typeof plainSecretManifest>;
-  /** Whether the user-data Secret is left out of the manifests (modes `reference` and `external-secret`). */
+  /** Whether the manifests leave the user-data out (modes `reference` and `external-secret`: it must be provided). */
   public readonly secretOutOfBand: boolean;
   private readonly annotations: Record<string, string> = {};
 
@@ -130,7 +130,7 @@ export class VirtualMachine extends Construct {
       name: this.secretName, namespace: this.namespace, labels: this.labels, key: USERDATA_KEY, userData: props.userData,
     };
     this.plainSecret = plainSecretManifest(secretSpec);
-    this.secretOutOfBand = (props.userDataSecret?.mode ?? 'secret') !== 'secret';
+    this.secretOutOfBand = ['reference', 'external-secret'].includes(props.userDataSecret?.mode ?? 'secret');
     this.secret = addUserDataObject(this, 'cloudinit', props.userDataSecret ?? {}, secretSpec);
 
     const annotations = Lazy.any({ produce: () => (Object.keys(this.annotations).length ? { ...this.annotations } : undefined) });

@@ -242,7 +242,8 @@ describe('VirtualMachine', () => {
     it.each([
       [{ mode: 'external-secret' }, 'virtwork-cpu-0: userDataSecret.secretStore is required with mode "external-secret"'],
       [{ mode: 'secret', secretStore: 'vault' }, 'virtwork-cpu-0: userDataSecret: secretStore apply only to mode "external-secret", not "secret"'],
-      [{ mode: 'sealed' }, 'virtwork-cpu-0: userDataSecret.mode must be one of secret, reference, external-secret, got "sealed"'],
+      [{ mode: 'sealed' }, 'virtwork-cpu-0: userDataSecret.mode must be one of secret, reference, external-secret, sealed-secret, got "sealed"'],
+      [{ mode: 'sealed-secret' }, 'virtwork-cpu-0: userDataSecret: mode "sealed-secret" needs the Sealed Secrets controller\'s certificate'],
     ])('fails when the secret mode is %j', (userDataSecret, message) => {
       expect(build({ userDataSecret: userDataSecret as any })).toThrow(message);
     });

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/synth-input';
 import { RenderResult, renderToDir } from '../render';
+import { makeSealer, previousSealedValues, readSealingCert, withSealer } from '../sealed-secrets';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
 
@@ -45,7 +46,11 @@ export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliC
   const output = (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
   const { settings, origins } = loaded.merged;
   const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));
-  return renderToDir(loaded.input, resolve(ctx.cwd, output), {
+  const outdir = resolve(ctx.cwd, output);
+  const cert = dirOf(settings.sealedSecretsCert, origins.sealedSecretsCert);
+  const input = cert === undefined ? loaded.input
+    : withSealer(loaded.input, makeSealer(readSealingCert(cert, origins.sealedSecretsCert!.where), previousSealedValues(outdir)));
+  return renderToDir(input, outdir, {
     gitopsDir: dirOf(settings.gitopsDir, origins.gitopsDir),
     secretsOut: dirOf(settings.secretsOut, origins.secretsOut),
   });

@@ -24,6 +24,10 @@ export const OUTPUT_SETTINGS = {
     key: 'gitops-path', env: 'VIRTWORK_GITOPS_PATH', flag: '--gitops-path <path>', default: 'dist',
     description: 'Path of the manifest directory inside the repository.',
   }),
+  sealedSecretsCert: setting(textKind({ pattern: /^[^\0\r\n]+$/, allowed: 'a file path', type: 'path' }), {
+    key: 'sealed-secrets-cert', env: 'VIRTWORK_SEALED_SECRETS_CERT', flag: '--sealed-secrets-cert <file>', defaultDoc: 'none',
+    description: 'With user-data-secret sealed-secret: the Sealed Secrets controller\'s certificate (kubeseal --fetch-cert > cert.pem).',
+  }),
   secretsOut: setting(PATH, {
     key: 'secrets-out', env: 'VIRTWORK_SECRETS_OUT', flag: '--secrets-out <dir>', defaultDoc: 'none',
     description: 'Directory replaced with the user-data Secrets that user-data-secret reference / external-secret keeps out of the manifests (keep it out of Git).',

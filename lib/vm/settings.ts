@@ -195,7 +195,7 @@ export const VM_SETTINGS = {
   }),
   userDataSecret: setting(oneOfKind(SECRET_MODES), {
     key: 'user-data-secret', env: 'VIRTWORK_USER_DATA_SECRET', flag: '--user-data-secret <mode>', default: 'secret',
-    description: 'Where the cloud-init user-data goes: secret (a Secret in dist/), reference (created out of band, see --secrets-out) or external-secret.',
+    description: 'Where the cloud-init user-data goes: secret (a Secret in dist/), reference (created out of band, see --secrets-out), external-secret or sealed-secret.',
   }),
   secretStore: setting(name('name'), {
     key: 'secret-store', env: 'VIRTWORK_SECRET_STORE', flag: '--secret-store <name>',

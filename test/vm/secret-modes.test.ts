@@ -1,4 +1,4 @@
-import { checkSecretMode, externalSecretManifest, plainSecretManifest } from '../../lib/secret-modes';
+import { checkSecretMode, externalSecretManifest, plainSecretManifest, sealedSecretManifest } from '../../lib/secret-modes';
 
 const spec = { name: 'virtwork-cpu-0-cloudinit', namespace: 'virtwork', labels: { 'app.kubernetes.io/managed-by': 'virtwork' }, key: 'userdata', userData: '#cloud-config\n' };
 
@@ -13,6 +13,20 @@ describe('secret modes', () => {
     const namespaced = externalSecretManifest({ mode: 'external-secret', secretStore: 's', secretStoreKind: 'SecretStore', refreshInterval: '15m' }, spec);
     expect(namespaced.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 's' });
     expect(namespaced.spec.refreshInterval).toBe('15m');
+  });
+
+  it('builds the SealedSecret from what the sealer returns, with the strict scope (snapshot)', () => {
+    // GIVEN a stand-in sealer (sealing itself is the edge's: lib/sealed-secrets.ts)
+    const requests: unknown[] = [];
+    const sealer = (r: unknown) => (requests.push(r), { encrypted: 'QUJD', hash: 'sha256:00' });
+    const sealed = sealedSecretManifest(sealer, spec);
+    expect(sealed).toMatchSnapshot();
+    expect(requests).toEqual([{ namespace: 'virtwork', name: 'virtwork-cpu-0-cloudinit', key: 'userdata', plaintext: '#cloud-config\n' }]);
+    expect(sealed.spec).toEqual({
+      encryptedData: { userdata: 'QUJD' },
+      template: { type: 'Opaque', metadata: { name: spec.name, namespace: 'virtwork', labels: spec.labels } },
+    });
+    expect(JSON.stringify(sealed)).not.toContain('#cloud-config');
   });
 
   it('keeps the plain Secret for out-of-band creation', () => {
