@@ -116,7 +116,8 @@ export function synthRows(fleets, cdk8s) {
       floor: `${s(f.floor.wallMs)} (${s(f.floor.cpuMs)})`,
       ratio: `${f.ratioWall.toFixed(2)}× (${f.ratioCpu.toFixed(2)}×)`,
       target: `≤ ${SYNTH_TARGETS.ratio}×`,
-      ok: f.ratioWall <= SYNTH_TARGETS.ratio,
+      // both: wall time is what users wait for, CPU time is what survives a busy machine
+      ok: f.ratioWall <= SYNTH_TARGETS.ratio && f.ratioCpu <= SYNTH_TARGETS.ratio,
     });
     const rssTarget = f.vms >= 5000 ? SYNTH_TARGETS.peakRssMbAt5000 : undefined;
     rows.push({

@@ -7,11 +7,13 @@
 //
 // Synthesis half: scripts/bench-synth.mjs (children: bench-synth-child.ts, bench-synth-floor.mjs).
 // Cluster half: scripts/bench-cluster.{mjs,ts,js} when it exists, the API-server harness binaries are built and
-// kubectl is on PATH. It is run as `node --import tsx <script> --out <file.json>` (output streamed); exit 0 with
-// <file.json> = { "rows": [{ "metric", "measured", "floor"?, "ratio"?, "target"?, "ok"? }], ... } whose rows join
-// the table and whose whole object becomes results.cluster; exit 3 with a one-line reason on stdout = skipped.
+// kubectl is on PATH. It is run as `node --import tsx <script> --out <file.json>` (its output is shown) and its
+// figures become results.cluster: <file.json> if it writes it, else the .bench/cluster.json it wrote during the run.
+// Rows for the table: the figures' `rows` ([{ metric, measured, floor?, ratio?, target?, ok? }]) when present, else
+// derived from `apply` / `cleanup` ({ virtworkSeconds, kubectlSeconds }) and `wait` ({ seconds, apiRequests, vmis,
+// ready }). Exit 3 with a one-line reason on stdout means skipped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +76,7 @@ for (const f of results.synth.fleets) {
     `synth ${f.vms} VMs by phase (one run): buildApp ${sec(p.buildAppMs)}, toJson ${sec(p.toJsonMs)}, YAML ${sec(p.yamlMs)}, write ${sec(p.writeMs)}\n`,
   );
 }
-if (results.cluster.skipped) process.stdout.write(`cluster benchmarks skipped: ${results.cluster.skipped}\n`);
+if (results.cluster.skipped) process.stdout.write(`cluster benchmarks ${results.cluster.failed ? 'failed' : 'skipped'}: ${results.cluster.skipped}\n`);
 const m = results.machine;
 process.stdout.write(`machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, node ${m.node}; load average ${results.loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ${results.loadAfter.map((x) => x.toFixed(1)).join(' ')} after\n`);
 const out = resolve(opts.out);
@@ -100,11 +102,28 @@ function runCluster(dir) {
   if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) return { skipped: 'kubectl not found on PATH' };
   log(`cluster: ${script.replace(ROOT, '')}`);
   const file = join(dir, 'cluster.json');
+  const legacy = join(ROOT, '.bench', 'cluster.json');
+  const started = Date.now();
   const run = spawnSync(process.execPath, ['--import', TSX, script, '--out', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stderr.write(run.stdout ?? '');
   if (run.status === SKIPPED_EXIT) return { skipped: (run.stdout ?? '').trim().split('\n').pop() || 'skipped by bench-cluster' };
-  if (run.status !== 0 || !existsSync(file)) return { skipped: `bench-cluster failed (exit ${run.status}); see its output above`, failed: true };
-  return JSON.parse(readFileSync(file, 'utf8'));
+  const written = [file, legacy].find((f) => existsSync(f) && statSync(f).mtimeMs >= started);
+  if (run.status !== 0 || !written) return { skipped: `${script.replace(ROOT, '')} exited ${run.status} (its output is above)`, failed: true };
+  const figures = JSON.parse(readFileSync(written, 'utf8'));
+  return { ...figures, rows: figures.rows ?? clusterRows(figures) };
+}
+
+/** Table rows from bench-cluster's figures: virtwork-apply measured, kubectl as the floor. */
+function clusterRows(f) {
+  const rows = [];
+  const versus = (metric, x) =>
+    x && rows.push({ metric, measured: sec(x.virtworkSeconds * 1000), floor: `${sec(x.kubectlSeconds * 1000)} (kubectl)`, ratio: `${(x.virtworkSeconds / x.kubectlSeconds).toFixed(2)}×` });
+  versus(`apply ${f.objects ?? '?'} objects (${f.vms ?? '?'} VMs)`, f.apply);
+  if (f.wait) {
+    rows.push({ metric: `wait for ${f.wait.vmis} VMIs Ready`, measured: `${sec(f.wait.seconds * 1000)}, ${f.wait.apiRequests} API requests`, floor: '', ratio: '', target: '', ok: f.wait.ready === f.wait.vmis ? undefined : false });
+  }
+  versus(`cleanup ${f.vms ?? '?'} VMs, until gone`, f.cleanup);
+  return rows;
 }
 
 function printTable(list) {
