@@ -27,7 +27,7 @@ describe('dict params', () => {
     expect(formatValue({ A: '1', B: 'x=y' })).toBe('A=1;B=x=y');
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     ['', 'empty'],
     ['A=1;;B=2', 'empty element'],
     ['A=1;', 'trailing ;'],
@@ -39,7 +39,7 @@ describe('dict params', () => {
     [['A=1'], 'a YAML list'],
     [{ A: { nested: true } }, 'a nested mapping'],
     [{}, 'an empty mapping'],
-  ])('fails when given %j (%s)', (raw) => {
+  ])('fails when given %j (%s)', (raw: unknown) => {
     expect(() => SCHEMA.resolve({ env: raw }, 'w.params')).toThrow(
       `w.params.env: must be a ";"-separated list of KEY=value entries (KEY in capitals), got ${JSON.stringify(raw)}`,
     );

@@ -14,11 +14,11 @@ const SEQ_JOBS = 2;
 /** Params of {@link DiskWorkload}. */
 export const DISK_PARAMS = defineParams({
   'block-size-rw': size({
-    default: '4k', pattern: FIO_BLOCK_SIZE, example: '4k', maxBytes: 64 * 1024 ** 2,
+    default: '4k', pattern: FIO_BLOCK_SIZE, example: '4k (bytes, or with a k or m suffix; at most 64m)', maxBytes: 64 * 1024 ** 2,
     description: 'Block size for random read/write fio profile',
   }),
   'block-size-seq': size({
-    default: '128k', pattern: FIO_BLOCK_SIZE, example: '128k', maxBytes: 64 * 1024 ** 2,
+    default: '128k', pattern: FIO_BLOCK_SIZE, example: '128k (bytes, or with a k or m suffix; at most 64m)', maxBytes: 64 * 1024 ** 2,
     description: 'Block size for sequential write fio profile',
   }),
   rwmixread: int({ default: 70, min: 0, max: 100, description: 'Read percentage in mixed read/write fio profile' }),

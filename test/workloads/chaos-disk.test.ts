@@ -58,14 +58,14 @@ describe('ChaosDiskWorkload', () => {
     expect(vars(fileOf(doc, SCRIPT))).toMatchObject(expected);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ 'fill-percent': 101 }, 'chaos-disk.params.fill-percent: must be an integer from 1 to 100, got 101'],
     [{ 'fill-sleep': 0 }, 'chaos-disk.params.fill-sleep: must be an integer from 1 to 86400, got 0'],
     [{ mount: '/' }, 'chaos-disk.params.mount: must be an absolute path of letters, digits, ".", "_" and "-" segments'],
     [{ mount: '/var' }, 'chaos-disk.params.mount: must not be a system directory, got "/var"'],
     [{ mount: '/mnt/../etc' }, 'chaos-disk.params.mount: must be an absolute path'],
     [{ 'fill_percent': 10 }, 'chaos-disk.params.fill_percent: unknown param (did you mean "fill-percent"?)'],
-    ...HOSTILE.map((v) => [{ mount: `/mnt/${v}` }, 'chaos-disk.params.mount: must be an absolute path']),
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ mount: `/mnt/${v}` }, 'chaos-disk.params.mount: must be an absolute path']),
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new ChaosDiskWorkload(c, 'chaos-disk', { params: params as any }))).toThrow(message);
   });

@@ -46,16 +46,16 @@ describe('ChaosNetworkWorkload', () => {
     ['full override', { 'latency-ms': 250, 'packet-loss-percent': '0.5' }, { LATENCY_MS: '250', LOSS_PERCENT: '0.5' }],
     ['partial override', { 'packet-loss-percent': 12 }, { LATENCY_MS: '100', LOSS_PERCENT: '12' }],
   ])('wires params: %s', (_, params, expected) => {
-    const doc = userData(synth((c) => new ChaosNetworkWorkload(c, 'chaos-network', { params })), 'virtwork-chaos-network-0');
+    const doc = userData(synth((c) => new ChaosNetworkWorkload(c, 'chaos-network', { params: params as Record<string, unknown> as never })), 'virtwork-chaos-network-0');
     expect(vars(fileOf(doc, START))).toMatchObject(expected);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ 'latency-ms': -1 }, 'chaos-network.params.latency-ms: must be an integer from 0 to 60000, got -1'],
     [{ 'packet-loss-percent': '101' }, 'chaos-network.params.packet-loss-percent: must be a decimal number from 0 to 100 (e.g. 5.0), got "101"'],
     [{ 'packet-loss-percent': '5%' }, 'chaos-network.params.packet-loss-percent: must be a decimal number from 0 to 100 (e.g. 5.0), got "5%"'],
     [{ latency: 5 }, 'chaos-network.params.latency: unknown param (did you mean "latency-ms"?)'],
-    ...HOSTILE.map((v) => [{ 'packet-loss-percent': v },
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ 'packet-loss-percent': v },
       `chaos-network.params.packet-loss-percent: must be a decimal number from 0 to 100 (e.g. 5.0), got ${JSON.stringify(v)}`]),
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new ChaosNetworkWorkload(c, 'chaos-network', { params: params as any }))).toThrow(message);

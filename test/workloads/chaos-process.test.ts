@@ -52,7 +52,7 @@ describe('ChaosProcessWorkload', () => {
     expect(env(unitOf(doc, UNIT))).toEqual(expected);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ signal: 'SIGFOO' }, 'chaos-process.params.signal: must be a signal name: SIGHUP, SIGINT'],
     [{ signal: '9' }, 'chaos-process.params.signal: must be a signal name'],
     [{ interval: 0 }, 'chaos-process.params.interval: must be an integer from 1 to 86400, got 0'],
@@ -60,8 +60,8 @@ describe('ChaosProcessWorkload', () => {
     [{ exclude: 'a;;b' }, 'chaos-process.params.exclude: must be a ";"-separated list of process names'],
     [{ exclude: 'averyveryverylongname' }, 'chaos-process.params.exclude: must be a ";"-separated list of process names'],
     [{ minpid: 5 }, 'chaos-process.params.minpid: unknown param (did you mean "min-pid"?)'],
-    ...HOSTILE.map((v) => [{ signal: v }, `chaos-process.params.signal: must be a signal name`]),
-    ...HOSTILE.map((v) => [{ exclude: v }, `chaos-process.params.exclude: must be a ";"-separated list of process names`]),
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ signal: v }, `chaos-process.params.signal: must be a signal name`]),
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ exclude: v }, `chaos-process.params.exclude: must be a ";"-separated list of process names`]),
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new ChaosProcessWorkload(c, 'chaos-process', { params: params as any }))).toThrow(message);
   });

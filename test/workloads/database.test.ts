@@ -153,12 +153,12 @@ describe('DatabaseWorkload', () => {
     for (const o of objs) expect(o.metadata.labels['virtwork/run-id']).toBe('nightly');
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ clients: 0 }, 'database.params.clients: must be an integer from 1 to 1000, got 0'],
     [{ duration: -1 }, 'database.params.duration: must be an integer from 1 to 86400, got -1'],
     [{ 'scale-factor': '1e3' }, 'database.params.scale-factor: must be an integer from 1 to 100000, got "1e3"'],
     [{ client: 5 }, 'database.params.client: unknown param (did you mean "clients"?)'],
-    ...HOSTILE.map((v) => [{ clients: v }, `database.params.clients: must be an integer from 1 to 1000, got ${JSON.stringify(v)}`]),
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ clients: v }, `database.params.clients: must be an integer from 1 to 1000, got ${JSON.stringify(v)}`]),
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new DatabaseWorkload(c, 'database', { params: params as any }))).toThrow(message);
   });

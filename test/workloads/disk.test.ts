@@ -98,16 +98,20 @@ describe('DiskWorkload', () => {
     expect(ini(fileOf(doc, '/etc/fio/seq-write.fio'))).toEqual(expect.arrayContaining([...seq, 'numjobs=2']));
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ rwmixread: 101 }, 'disk.params.rwmixread: must be an integer from 0 to 100, got 101'],
     [{ numjobs: 0 }, 'disk.params.numjobs: must be an integer from 1 to 64, got 0'],
     [{ runtime: '5m' }, 'disk.params.runtime: must be an integer from 1 to 86400, got "5m"'],
-    [{ 'block-size-rw': '4kb' }, 'disk.params.block-size-rw: must be a positive size like 4k, got "4kb"'],
-    [{ 'block-size-seq': '0k' }, 'disk.params.block-size-seq: must be a positive size like 128k, got "0k"'],
+    [{ 'block-size-rw': '4kb' }, 'disk.params.block-size-rw: must be a positive size like 4k (bytes, or with a k or m suffix; at most 64m), got "4kb"'],
+    [{ 'block-size-seq': '0k' }, 'disk.params.block-size-seq: must be a positive size like 128k (bytes, or with a k or m suffix; at most 64m), got "0k"'],
     [{ 'block-size': '4k' }, 'disk.params.block-size: unknown param (did you mean "block-size-rw"?)'],
-    ...HOSTILE.map((v) => [{ 'block-size-rw': v }, `disk.params.block-size-rw: must be a positive size like 4k, got ${JSON.stringify(v)}`]),
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ 'block-size-rw': v }, `disk.params.block-size-rw: must be a positive size like 4k (bytes, or with a k or m suffix; at most 64m), got ${JSON.stringify(v)}`]),
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new DiskWorkload(c, 'disk', { params: params as any }))).toThrow(message);
+  });
+
+  it('fails when a block size is over 64m', () => {
+    expect(() => synth((c) => new DiskWorkload(c, 'disk', { params: { 'block-size-seq': '65m' } }))).toThrow('disk.params.block-size-seq: must be a positive size');
   });
 
   it('fails when the fio files cannot fit on the data disk', () => {

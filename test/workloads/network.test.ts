@@ -88,11 +88,11 @@ describe('NetworkWorkload', () => {
     expect(bashProgram(unitOf(doc, 'virtwork-network.service'))).toContain(`-p 5201 ${args} --bidir`);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ 'parallel-streams': 0 }, 'network.params.parallel-streams: must be an integer from 1 to 128, got 0'],
     [{ 'test-duration': 1.5 }, 'network.params.test-duration: must be an integer from 1 to 86400, got 1.5'],
     [{ 'parallel-stream': 2 }, 'network.params.parallel-stream: unknown param (did you mean "parallel-streams"?)'],
-    ...HOSTILE.map((v) => [{ 'test-duration': v }, `network.params.test-duration: must be an integer from 1 to 86400, got ${JSON.stringify(v)}`]),
+    ...HOSTILE.map((v): [Record<string, unknown>, string] => [{ 'test-duration': v }, `network.params.test-duration: must be an integer from 1 to 86400, got ${JSON.stringify(v)}`]),
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new NetworkWorkload(c, 'network', { params: params as any }))).toThrow(message);
   });

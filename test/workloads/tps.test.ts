@@ -91,8 +91,8 @@ describe('TpsWorkload', () => {
     expect(vars(fileOf(doc, CLIENT_SCRIPT))).toMatchObject(expected);
   });
 
-  it.each([
-    ...['1.5G', '2GB', '10MiB', 'M', '10X', 'garbage', '0M', '-5M', '3G', ...HOSTILE].map((v) => [
+  it.each<[Record<string, unknown>, string]>([
+    ...['1.5G', '2GB', '10MiB', 'M', '10X', 'garbage', '0M', '-5M', '3G', ...HOSTILE].map((v): [Record<string, unknown>, string] => [
       { 'file-size': v },
       `tps.params.file-size: must be a positive size like 10M (a positive integer followed by K, M or G, at most 2G), got ${JSON.stringify(v)}`,
     ]),
