@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/synth-input';
 import { RenderResult, renderToDir } from '../render';
-import { makeSealer, previousSealedValues, readSealingCert, withSealer } from '../sealed-secrets';
+import { sealInput } from '../sealed-secrets';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
 
@@ -47,10 +47,7 @@ export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliC
   const { settings, origins } = loaded.merged;
   const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));
   const outdir = resolve(ctx.cwd, output);
-  const cert = dirOf(settings.sealedSecretsCert, origins.sealedSecretsCert);
-  const input = cert === undefined ? loaded.input
-    : withSealer(loaded.input, makeSealer(readSealingCert(cert, origins.sealedSecretsCert!.where), previousSealedValues(outdir)));
-  return renderToDir(input, outdir, {
+  return renderToDir(sealInput(loaded.input, loaded.merged, outdir), outdir, {
     gitopsDir: dirOf(settings.gitopsDir, origins.gitopsDir),
     secretsOut: dirOf(settings.secretsOut, origins.secretsOut),
   });

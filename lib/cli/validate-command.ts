@@ -5,6 +5,7 @@ import { CatalogSet, listCatalog } from '../config/catalog-dirs';
 import { findConfigFile } from '../config/loader';
 import { EMPTY_LAYER, mergeLayers } from '../config/merge';
 import { ConfigRequest, loadConfig, loadMerged } from '../config/synth-input';
+import { sealInput } from '../sealed-secrets';
 import { VirtworkError, show } from '../errors';
 import { buildApp, renderCharts } from '../synth';
 import { didYouMean } from '../_suggest';
@@ -46,7 +47,7 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
   const lines: ValidateLine[] = [];
   try {
     const loaded = loadConfig(req);
-    const app = buildApp(loaded.input);
+    const app = buildApp(sealInput(loaded.input, loaded.merged));
     const files = renderCharts(app);
     const objects = app.charts.flatMap((c) => c.toJson() as Array<{ kind: string }>);
     const vms = objects.filter((o) => o.kind === 'VirtualMachine').length;

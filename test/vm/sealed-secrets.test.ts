@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSynth } from '../../lib/cli/synth-command';
+import { runValidate } from '../../lib/cli/validate-command';
 import { kubesealEncrypt, makeSealer, previousSealedValues, readSealingCert } from '../../lib/sealed-secrets';
 import { scratch, writeFiles } from '../cli/_run';
 import { hasCommand, parseManifests } from '../support/validators';
@@ -80,6 +81,12 @@ const missing = hasCommand('openssl') ? undefined : 'openssl is not installed';
     expect(unseal(key, 'load/virtwork-cpu-0-cloudinit', Buffer.from(changed.spec.encryptedData.userdata, 'base64'))).toContain('--cpu-load 40');
     expect(previousSealedValues(join(dir, 'dist')).get('load/virtwork-cpu-0-cloudinit/userdata')?.encrypted).toBe(changed.spec.encryptedData.userdata);
     expect(readdirSync(dir).sort()).toEqual(['cert.pem', 'dist', 'key.pem', 'virtwork.yaml']);
+  });
+
+  it('validates a sealed-secret configuration without writing anything', () => {
+    writeFiles(dir, { 'virtwork.yaml': 'user-data-secret: sealed-secret\nsealed-secrets-cert: cert.pem\n' });
+    const [config] = runValidate({ workloads: ['cpu'] }, { env: {}, cwd: dir }, []);
+    expect(config).toMatchObject({ status: 'OK', subject: 'config' });
   });
 
   it.each([
