@@ -93,7 +93,6 @@ export async function runHistory(
 
 /** Text for a terminal: control characters (escape sequences from a server's error text…) shown as `?`. */
 function _printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
