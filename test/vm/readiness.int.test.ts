@@ -40,5 +40,9 @@ describeIntegration('readiness: virtwork-apply wait waits for the Ready conditio
     const api = k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
     const vmi = await api.read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'virtwork-cpu-1', namespace } }) as Vmi;
     expect(vmi.spec.readinessProbe).toMatchObject({ exec: { command: ['/usr/bin/systemctl', 'is-active', '--quiet', 'virtwork-cpu.service'] }, initialDelaySeconds: 120 });
+
+    // AND status shows per VM whether it is Ready (for storage-bench: whether its matrix is complete)
+    const status = await runApplyCli([...globals, 'status', '--run-id', 'ready-1']);
+    expect(status.events.filter((e) => e.event === 'vm').map((e) => [e.vm, e.ready])).toEqual([['virtwork-cpu-0', true], ['virtwork-cpu-1', false]]);
   });
 });
