@@ -28,15 +28,21 @@ export const ANNOTATION_SEALED_HASH = 'virtwork/sealed-hash';
 
 /** What a sealer is asked to seal: one key of one Secret, with the strict (namespace + name) scope. */
 export interface SealRequest {
+  /** Namespace of the Secret. */
   readonly namespace: string;
+  /** Secret name. */
   readonly name: string;
+  /** Key in the Secret. */
   readonly key: string;
+  /** The value to seal. */
   readonly plaintext: string;
 }
 
 /** A sealed value: the base64 ciphertext and the hash of what was sealed. */
 export interface SealedValue {
+  /** Base64 of kubeseal's hybrid ciphertext. */
   readonly encrypted: string;
+  /** `sha256:<hex>` of what was sealed (certificate, scope, value). */
   readonly hash: string;
 }
 

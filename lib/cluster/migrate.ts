@@ -37,8 +37,11 @@ export interface MigrateOptions extends RequestOptions {
 
 /** What became of one VM. */
 export interface MigrationOutcome {
+  /** VM (and VMI) name. */
   readonly vm: string;
+  /** `app.kubernetes.io/component`, or `-`. */
   readonly workload: string;
+  /** `virtwork/role`, or `-`. */
   readonly role: string;
   /** Name of the VirtualMachineInstanceMigration created, when one was. */
   readonly migration?: string;
