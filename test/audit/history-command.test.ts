@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { AuditLog } from '../../lib/audit/audit-log';
 import { auditOptions, historyCommand } from '../../lib/cli/apply/history-command';
 import { fakeClock, tempDir } from './_support';
@@ -91,6 +91,16 @@ describe('virtwork-apply history', () => {
       vmsTotal: 0,
       vmsReady: 0,
     });
+  });
+
+  it('honours the global --output of virtwork-apply', async () => {
+    await seed();
+    let out = '';
+    const program = new Command('virtwork-apply').exitOverride().addOption(new Option('-o, --output <format>').choices(['text', 'json']));
+    auditOptions().forEach((o) => program.addOption(o));
+    program.addCommand(historyCommand({ write: (t) => (out += t) }).exitOverride());
+    await program.parseAsync(['--audit-db', file, '-o', 'json', 'history', '--limit', '1'], { from: 'user' });
+    expect(JSON.parse(out)).toMatchObject({ runId: 'smoke-1', command: 'apply' });
   });
 
   it('shows every execution of one run id with per-kind counts, VM readiness and the error', async () => {

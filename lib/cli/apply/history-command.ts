@@ -44,7 +44,7 @@ export function historyCommand(io: HistoryIo = {}): Command {
     .description('List past applies and cleanups recorded in the local audit file, or show one run in detail')
     .argument('[run-id]', 'show every execution (apply, cleanup…) recorded for this run id')
     .option('--limit <n>', `how many executions to list, newest first (default: ${DEFAULT_HISTORY_LIMIT})`)
-    .addOption(new Option('-o, --output <format>', 'text tables, or JSON lines (one object per execution)').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text tables, or JSON lines (one object per execution) (default: text)').choices(['text', 'json']))
     .addHelpText(
       'after',
       `
@@ -52,7 +52,8 @@ Examples:
   $ virtwork-apply history                         # the last ${DEFAULT_HISTORY_LIMIT} applies and cleanups
   $ virtwork-apply history --limit 100 --output json | jq -r .runId
   $ virtwork-apply history 20250101-abcd           # apply + cleanup of one run: counts per kind, VM readiness
-  $ virtwork-apply --audit-db ./ci-audit.sqlite history`,
+  $ virtwork-apply --audit-db ./ci-audit.sqlite history
+`,
     )
     .action(async (runId: string | undefined, _opts: unknown, cmd: Command) => {
       const write = io.write ?? ((text: string) => void process.stdout.write(text));
