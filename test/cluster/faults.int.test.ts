@@ -54,6 +54,12 @@ describeIntegration('virtwork-apply against a faulty API server (fault-injecting
     const kinds = new Set(proxy.injected.map(({ fault }) => Object.keys(fault)[0] + ('status' in fault ? fault.status : '')));
     expect([...kinds].sort()).toEqual(['delayMs', 'reset', 'status429', 'status500', 'status503']);
     expect(run.events.filter((e) => e.event === 'retry').length).toBeGreaterThanOrEqual(proxy.injected.length - 2);
+    // AND the waves were kept: the Namespace before any Secret, every Secret before any VirtualMachine
+    const patches = proxy.requests.filter((r) => r.method === 'PATCH');
+    const last = (re: RegExp) => Math.max(...patches.filter((r) => re.test(r.path)).map((r) => r.index));
+    const first = (re: RegExp) => Math.min(...patches.filter((r) => re.test(r.path)).map((r) => r.index));
+    expect(last(/\/namespaces\/[^/]+$/)).toBeLessThan(first(/\/secrets\//));
+    expect(last(/\/secrets\//)).toBeLessThan(first(/\/virtualmachines\//));
     // AND the retry after a 429 waited for Retry-After (1 s)
     for (const { request } of proxy.injected.filter(({ fault }) => 'status' in fault && fault.status === 429)) {
       const next = proxy.requests.find((r) => r.method === request.method && r.path === request.path && r.attempt === 1)!;
