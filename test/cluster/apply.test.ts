@@ -26,7 +26,8 @@ describe('unchanged', () => {
   });
 
   it('is false when a value differed', () => {
-    expect(unchanged({ ...secret, stringData: { userdata: 'other' } }, stored('1'), stored('2'))).toBe(false);
+    const other = { ...secret, stringData: { userdata: 'other' } };
+    expect(unchanged(other, stored('1'), stored('2'))).toBe(false);
   });
 
   it('is false when the set of fields virtwork owns changed (a field was dropped from the manifest)', () => {
