@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
 import { CloudUser } from './cloud-init';
@@ -145,12 +145,21 @@ function _annotation(obj: ApiObject, key: string): unknown {
  */
 export function renderCharts(app: App): Map<string, string> {
   const files = new Map<string, string>();
-  for (const chart of app.charts) {
-    const docs = chart.toJson().map((obj) => toYamlDocument(obj));
-    files.set(`${chart.node.id}.yaml`, docs.join('---\n'));
-  }
+  app.charts.forEach((chart, i) => {
+    // chart.toJson() resolves the dependencies and validates the whole app each time it is called, once per chart; the
+    // first call does it for every chart, the others only need their objects in the order chart.toJson() gives them
+    const objects = i === 0 ? chart.toJson() : _chartObjects(chart).map((o) => o.toJson());
+    files.set(`${chart.node.id}.yaml`, objects.map((obj) => toYamlDocument(obj)).join('---\n'));
+  });
   files.set(KUSTOMIZATION_FILE, renderKustomization([...files.keys()]));
   return files;
+}
+
+/** The API objects of `chart` (not of nested charts) in dependency order, as cdk8s's own chart synthesis orders them. */
+function _chartObjects(chart: Chart): ApiObject[] {
+  return new DependencyGraph(chart.node)
+    .topology()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
 }
 
 /** A Kustomize `Kustomization` listing `resources`: `namespace.yaml` first, then by name (code-unit order, locale-free). */
