@@ -100,11 +100,12 @@ export function sandboxMissing(...commands: string[]): string | undefined {
 
 /** Runs a bash program as root in private mount (and optionally net/pid) namespaces; returns status and output. */
 export function runSandboxed(program: string, o: { net?: boolean; pid?: boolean; timeoutMs?: number; env?: Record<string, string> } = {}) {
-  const flags = ['-m', '--propagation', 'private', ...(o.net ? ['-n'] : []), ...(o.pid ? ['-f', '-p', '--mount-proc'] : [])];
+  const flags = ['-m', '--propagation', 'private', ...(o.net ? ['-n'] : []), ...(o.pid ? ['-f', '-p', '--mount-proc', '--kill-child'] : [])];
   const r = spawnSync('unshare', [...flags, 'bash', '--norc', '--noprofile', '-c', program], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: o.timeoutMs ?? 30000,
+    killSignal: 'SIGKILL', // with --kill-child the namespace's processes die with unshare
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...o.env },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };

@@ -99,6 +99,8 @@ ${script}VIRTWORK_SCRIPT
       done
       if kill -0 "$CHAOS" 2>/dev/null; then echo "chaos: running"; else echo "chaos: gone"; fi
       cat "$S/chaos.log"
+      kill "$CHAOS" "\${PIDS[@]}" 2>/dev/null
+      umount -l "$S"; rmdir "$S"
     `, { pid: true, timeoutMs: 30000 });
     expect(r.out).toContain('alive: sshd');
     expect(r.out).toContain('killed: mysshd');
