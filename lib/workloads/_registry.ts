@@ -33,5 +33,5 @@ export const BUILTIN_WORKLOADS: Readonly<Record<string, WorkloadClass>> = {
   'storage-bench': StorageBenchWorkload,
 };
 
-/** Workloads synthesized when the configuration selects none (chaos workloads are never default). */
-export const DEFAULT_WORKLOADS: readonly string[] = ['cpu', 'memory', 'disk', 'database', 'network', 'tps'];
+/** Workloads synthesized when the configuration selects none: light, safe load (chaos workloads are never default; add others with --workloads or workloads.<name>.enabled). */
+export const DEFAULT_WORKLOADS: readonly string[] = ['cpu', 'memory'];
