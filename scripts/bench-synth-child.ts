@@ -6,9 +6,10 @@
 //                                chart, the input of the serialization floor)
 //   synth   <plan.json> <outdir> the full pipeline: synthesize() + writeDist(), timed
 //   phases  <plan.json> <outdir> the same pipeline step by step (buildApp, toJson, YAML, write) to see what dominates
+//                                (mirrors synthesize(): keep chartsJson() in step with renderCharts())
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { writeDist } from '../lib/dist-writer';
 import { buildApp, KUSTOMIZATION_FILE, renderKustomization, synthesize, toYamlDocument } from '../lib/synth';
 import type { SynthInput } from '../lib/synth';
@@ -89,13 +90,25 @@ function synth(planFile: string, outdir: string): void {
   console.log(JSON.stringify({ wallMs, cpuMs: cpuMs(cpu), synthMs, writeMs: wallMs - synthMs, peakRssMb: peakRssMb(), files: files.size, bytes }));
 }
 
+/** Chart by chart, the objects as renderCharts() gets them (the first chart.toJson() resolves the app, then by chart). */
+function chartsJson(app: ReturnType<typeof buildApp>): [string, unknown[]][] {
+  return app.charts.map((chart, i) => {
+    const objects = i === 0
+      ? chart.toJson()
+      : new DependencyGraph(chart.node).topology()
+        .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+        .map((o) => o.toJson());
+    return [`${chart.node.id}.yaml`, objects];
+  });
+}
+
 function phases(planFile: string, outdir: string): void {
   const input = JSON.parse(readFileSync(planFile, 'utf8')) as SynthInput;
   let t = process.hrtime.bigint();
   const app = buildApp(input);
   const buildAppMs = ms(t);
   t = process.hrtime.bigint();
-  const json = app.charts.map((chart) => [`${chart.node.id}.yaml`, chart.toJson()] as const);
+  const json = chartsJson(app);
   const toJsonMs = ms(t);
   t = process.hrtime.bigint();
   const files = new Map<string, string>(json.map(([name, objs]) => [name, objs.map((o) => toYamlDocument(o)).join('---\n')]));
