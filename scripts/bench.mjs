@@ -38,7 +38,9 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  const header = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  const comments = header.slice(0, header.findIndex((l) => !l.startsWith('//')));
+  process.stdout.write(`${comments.map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`);
   process.exit(0);
 }
 const sizes = opts.sizes.split(',').map((x) => positiveInt('--sizes', x));
@@ -147,7 +149,7 @@ function machine() {
 
 function positiveInt(flag, raw) {
   if (!/^[1-9]\d*$/.test(raw)) {
-    process.stderr.write(`bench: ${flag} must be positive integers, got ${JSON.stringify(raw)}\n`);
+    process.stderr.write(`bench: ${flag} takes positive integers, got ${JSON.stringify(raw)}\n`);
     process.exit(2);
   }
   return Number(raw);
