@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { parseManifests, validateObjects } from '../support/validators';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -31,8 +32,18 @@ describe('committed dist/', () => {
     expect(readDir(join(ROOT, 'dist'))).toEqual(fresh);
   });
 
+  it('lists every other file in kustomization.yaml, namespace first', () => {
+    const kustomization = parse(fresh['kustomization.yaml']);
+    expect(kustomization).toMatchObject({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' });
+    const others = Object.keys(fresh).filter((f) => f !== 'kustomization.yaml');
+    expect(kustomization.resources[0]).toBe('namespace.yaml');
+    expect([...kustomization.resources].sort()).toEqual(others.sort());
+  });
+
   it('passes every validator', () => {
-    const objects = Object.values(fresh).flatMap(parseManifests);
+    const objects = Object.entries(fresh)
+      .filter(([name]) => name !== 'kustomization.yaml')
+      .flatMap(([, text]) => parseManifests(text));
     expect(objects.filter((o) => o.kind === 'VirtualMachine').length).toBeGreaterThanOrEqual(2);
     expect(validateObjects(objects)).toEqual([]);
   });

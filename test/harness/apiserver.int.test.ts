@@ -11,7 +11,9 @@ const FIXTURE = 'test/fixtures/virtual-machine.yaml';
 function manifests(): Array<[string, k8s.KubernetesObject]> {
   const dist = path.join(ROOT, 'dist');
   const files = fs.existsSync(dist)
-    ? fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).sort()
+    ? fs.readdirSync(dist, { recursive: true, encoding: 'utf8' })
+      // kustomization.yaml is read by kustomize / Argo CD / Flux, it is not a cluster object
+      .filter((f) => /\.ya?ml$/.test(f) && path.basename(f) !== 'kustomization.yaml').sort()
       .map((f) => path.join('dist', f))
     : [];
   // client-node's typed serializer expects its own models for built-in kinds (it drops keys it does not map), so

@@ -1,4 +1,4 @@
-import { VM_OPTION_KEYS, checkVmOptions, mergeVmOptions, pickVmOptions } from '../../lib/vm-options';
+import { VM_OPTION_KEYS, VmOptions, checkVmOptions, mergeVmOptions, pickVmOptions } from '../../lib/vm-options';
 
 describe('VmOptions', () => {
   it('picks exactly the VM options out of larger props', () => {
@@ -41,7 +41,7 @@ describe('mergeVmOptions', () => {
   it('decides sizing and root disk as a whole at the highest source that gives one', () => {
     expect(mergeVmOptions([
       { where: 'workload', options: { size: 'large', rootDisk: { dataSource: { name: 'fedora' } } } },
-      { where: 'global', options: { cpuCores: 4, memory: '4Gi', image: 'quay.io/a:1', rootDisk: { size: '30Gi' } } },
+      { where: 'global', options: { cpuCores: 4, memory: '4Gi', image: 'quay.io/a:1', rootDisk: { size: '30Gi' } as VmOptions['rootDisk'] } },
     ])).toEqual({ size: 'large', rootDisk: { dataSource: { name: 'fedora' }, size: '30Gi' } });
     expect(mergeVmOptions([
       { where: 'flags', options: { memory: '3Gi' } },
