@@ -7,7 +7,7 @@ import { readTree, scratch } from '../cli/_run';
 import { K8sObject, parseManifests } from '../support/validators';
 
 // The package as users get it: compiled with the project's compiler options, packed with `npm pack`, installed
-// offline (from the npm cache) into a scratch cdk8s app written in TypeScript, and its bin run there.
+// from the npm cache (--prefer-offline) into a scratch cdk8s app written in TypeScript, and its bin run there.
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'node_modules', '.bin');
@@ -43,11 +43,11 @@ beforeAll(() => {
   tarball = join(tmp, out[0].filename);
   packed = out[0].files.map((f) => f.path).sort();
 
-  // AND a scratch app that depends on the tarball, installed offline from the npm cache
+  // AND a scratch app that depends on the tarball, installed from the npm cache first (the registry only for what is not cached yet, e.g. on a fresh CI machine)
   app = join(tmp, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, dependencies: { virtwork: `file:${tarball}` } }));
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
 }, 15 * MINUTES);
 
 afterAll(() => cleanup?.());
