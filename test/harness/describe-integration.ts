@@ -9,6 +9,7 @@ export function describeIntegration(name: string, fn: () => void): void {
   const reason = skipReason();
   if (reason === undefined) return describe(name, fn);
   if (isCi()) throw new Error(`${name}: ${reason}`);
+  // Skipped on purpose, with the reason (what is missing) in the block name; never in CI (see above).
   describe.skip(`${name} (${reason})`, fn);
 }
 
