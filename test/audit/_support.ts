@@ -13,3 +13,13 @@ export function fakeClock(start: string, stepSeconds: number): () => Date {
   let t = Date.parse(start) - stepSeconds * 1000;
   return () => new Date((t += stepSeconds * 1000));
 }
+
+/** Gives every test of the enclosing block a fresh `audit.sqlite` path in its own temporary directory. */
+export function useTempAuditFile(onPath: (path: string) => void): void {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+    onPath(join(tmp.dir, 'audit.sqlite'));
+  });
+  afterEach(() => tmp.cleanup());
+}

@@ -1,16 +1,10 @@
 import { existsSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { STALE_LOCK_MS, withFileLockSync } from '../../lib/audit/_file-lock';
-import { tempDir } from './_support';
+import { useTempAuditFile } from './_support';
 
 describe('withFileLockSync', () => {
-  let tmp: ReturnType<typeof tempDir>;
   let file: string;
-  beforeEach(() => {
-    tmp = tempDir();
-    file = join(tmp.dir, 'audit.sqlite');
-  });
-  afterEach(() => tmp.cleanup());
+  useTempAuditFile((path) => (file = path));
 
   it('holds <file>.lock while the body runs and removes it afterwards, even when the body throws', () => {
     expect(withFileLockSync(file, 100, () => existsSync(`${file}.lock`))).toBe(true);

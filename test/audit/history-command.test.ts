@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { AuditLog } from '../../lib/audit/audit-log';
 import { auditOptions, historyCommand } from '../../lib/cli/apply/history-command';
-import { fakeClock, tempDir } from './_support';
+import { fakeClock, useTempAuditFile } from './_support';
 
-let tmp: ReturnType<typeof tempDir>;
 let file: string;
-beforeEach(() => {
-  tmp = tempDir();
-  file = join(tmp.dir, 'audit.sqlite');
-});
-afterEach(() => tmp.cleanup());
+useTempAuditFile((path) => (file = path));
 
 /** Runs `virtwork-apply <args>` with the history command registered the way virtwork-apply does; returns stdout. */
 async function run(...args: string[]): Promise<string> {

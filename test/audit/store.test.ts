@@ -1,19 +1,13 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { JournaledFile } from '../../lib/audit/_store';
-import { tempDir } from './_support';
+import { useTempAuditFile } from './_support';
 
 const INSERT = { sql: "INSERT OR IGNORE INTO executions (uid, run_id, command, namespace, started_at) VALUES (?, ?, 'apply', 'ns', 't')" };
 const count = (store: JournaledFile) => store.read((db) => Number(db.exec('SELECT COUNT(*) FROM executions')[0].values[0][0]));
 
 describe('JournaledFile', () => {
-  let tmp: ReturnType<typeof tempDir>;
   let file: string;
-  beforeEach(() => {
-    tmp = tempDir();
-    file = join(tmp.dir, 'audit.sqlite');
-  });
-  afterEach(() => tmp.cleanup());
+  useTempAuditFile((path) => (file = path));
 
   it('reads its own unsaved writes, and marks itself dirty until saved', async () => {
     const { store, changed } = await JournaledFile.load(file, 100);
