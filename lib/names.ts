@@ -37,7 +37,33 @@ export function checkLabelValue(what: string, value: string): string {
   return value;
 }
 
-/** The name of a workload VM: `virtwork-<workload>-<i>`, or `virtwork-<workload>-<role>-<i>` for multi-role workloads. */
-export function vmName(workload: string, index: number, role?: string): string {
-  return role === undefined ? `virtwork-${workload}-${index}` : `virtwork-${workload}-${role}-${index}`;
+/**
+ * The name of a workload VM: `virtwork-<instance>-<i>`, or `virtwork-<instance>-<role>-<i>` for multi-role workloads.
+ * The instance is the workload construct's id (or its `name` prop); the configuration names each instance after its
+ * `workloads` entry, so `workloads: [cpu]` gives `virtwork-cpu-0`.
+ */
+export function vmName(instance: string, index: number, role?: string): string {
+  return role === undefined ? `virtwork-${instance}-${index}` : `virtwork-${instance}-${role}-${index}`;
 }
+
+/**
+ * The name of a Service of a workload instance: the workload's reference name (`virtwork-iperf3-server`,
+ * `virtwork-tps-server`, `virtwork-<entry>`) for the instance named after its workload type, so that configurations
+ * keep the names they always had; `virtwork-<instance>-<suffix>` (or `virtwork-<instance>`) for any other instance.
+ */
+export function instanceServiceName(o: { readonly workload: string; readonly instance: string; readonly reference: string; readonly suffix?: string }): string {
+  if (o.instance === o.workload) return o.reference;
+  return o.suffix === undefined ? `virtwork-${o.instance}` : `virtwork-${o.instance}-${o.suffix}`;
+}
+
+/**
+ * Checks an instance name (a workload construct's id or `name` prop): a DNS-1123 label, since it is part of every
+ * object name. `path` is the construct path, for the message.
+ */
+export function checkInstanceName(path: string, name: string, fromId: boolean): string {
+  const what = fromId ? `${path}: the instance name (the construct id; the \`name\` prop overrides it)` : `${path}: name`;
+  return checkDnsLabel(what, name, MAX_INSTANCE_NAME);
+}
+
+/** Longest instance name: `virtwork-<instance>-<i>` must stay a 63-character label (roles make it longer still). */
+export const MAX_INSTANCE_NAME = 50;

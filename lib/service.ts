@@ -34,6 +34,11 @@ export interface WorkloadServiceProps {
   /** Run id label value. */
   readonly runId: string;
   /**
+   * Instance of the workload whose VMs the Service selects (`virtwork/instance`, see instanceLabel).
+   * @default the instance named after the workload type
+   */
+  readonly instance?: string;
+  /**
    * Role of the VMs to select (`virtwork/role`), for multi-role workloads.
    * @default every VM of the workload
    */
@@ -49,7 +54,8 @@ export interface WorkloadServiceProps {
 
 /**
  * A ClusterIP Service in front of the VMs of one workload (and role): labelled like every virtwork object and
- * selecting only that workload's VMs — never a role alone, so a network Service cannot pick up tps servers.
+ * selecting only that workload instance's VMs — never a role alone, so a network Service cannot pick up tps servers
+ * nor the servers of another network instance.
  *
  * @see https://kubevirt.io/user-guide/network/service_objects/
  */
@@ -67,16 +73,17 @@ export class WorkloadService extends Construct {
     const where = `Service ${show(this.name)}`;
     const namespace = checkDnsLabel(`${where}: namespace`, props.namespace);
     checkLabelValue(`${where}: workload`, props.workload);
+    if (props.instance !== undefined) checkLabelValue(`${where}: instance`, props.instance);
     const runId = checkLabelValue(`${where}: runId`, props.runId);
     if (props.selectorRole !== undefined) checkLabelValue(`${where}: selectorRole`, props.selectorRole);
     if (props.selectorVm !== undefined) checkDnsLabel(`${where}: selectorVm`, props.selectorVm);
     const ports = checkPorts(where, props.ports);
     this.selector = {
-      ...workloadSelector(props.workload, props.selectorRole),
+      ...workloadSelector(props.workload, props.selectorRole, props.instance),
       ...(props.selectorVm !== undefined ? { [LABEL_KUBEVIRT_VM_NAME]: props.selectorVm } : {}),
     };
     this.service = new k8s.KubeService(this, 'service', {
-      metadata: { name: this.name, namespace, labels: workloadLabels({ workload: props.workload, runId }) },
+      metadata: { name: this.name, namespace, labels: workloadLabels({ workload: props.workload, runId, instance: props.instance }) },
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selector },

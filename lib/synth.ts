@@ -6,16 +6,25 @@ import { VirtworkError } from './errors';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './labels';
 import { checkDnsLabel } from './names';
 import { addProvenance } from './provenance';
+import { checkAppObjects } from './unique-objects';
 import { VmOptions, mergeVmOptions } from './vm-options';
 import { GitOpsOptions } from './gitops-files';
 import { MigrationSelection } from './vm/migration';
 import { didYouMean } from './_suggest';
 import { BUILTIN_WORKLOADS, WorkloadClass } from './workloads/_registry';
 
-/** One selected workload and its overrides. */
+/** One selected workload instance and its overrides. */
 export interface WorkloadSelection {
-  /** Workload name (a built-in). */
+  /**
+   * Instance name: the chart (`dist/<name>.yaml`), the construct id and so the object names (`virtwork-<name>-<i>`).
+   * Without `workload`, also the workload type.
+   */
   readonly name: string;
+  /**
+   * Workload type (a key of the registry), when the instance is named otherwise (`cpu-light` of `cpu`).
+   * @default name
+   */
+  readonly workload?: string;
   /** VMs per role. */
   readonly vmCount?: number;
   /** Guest CPU cores. */
@@ -86,10 +95,11 @@ export function buildApp(input: SynthInput): App {
   });
   const seen = new Set<string>();
   for (const sel of input.workloads) {
-    const cls = registry[sel.name];
+    const type = sel.workload ?? sel.name;
+    const cls = registry[type];
     if (!cls) {
       const known = Object.keys(registry).sort();
-      throw new VirtworkError(`unknown workload "${sel.name}"${didYouMean(sel.name, known)}; available: ${known.join(', ')}`);
+      throw new VirtworkError(`unknown workload "${type}"${didYouMean(type, known)}; available: ${known.join(', ')}`);
     }
     if (seen.has(sel.name)) throw new VirtworkError(`workload "${sel.name}" is selected twice`);
     if (RESERVED_NAMES.includes(sel.name)) throw new VirtworkError(`workload "${sel.name}": the name is reserved for ${sel.name}.yaml in dist/`);
@@ -116,6 +126,7 @@ export function buildApp(input: SynthInput): App {
   }
   if (input.version !== undefined) addProvenance(nsChart, { version: input.version });
   addSyncWaves(app);
+  checkAppObjects(app);
   return app;
 }
 

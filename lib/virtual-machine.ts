@@ -6,6 +6,7 @@ import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_RUN_ID, workloadLabels } from 
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue } from './names';
 import { checkQuantity } from './quantity';
 import { UserDataSecretSpec, addUserDataObject, plainSecretManifest } from './secret-modes';
+import { registerAppChecks } from './unique-objects';
 import { VmOptions, checkVmOptions } from './vm-options';
 import { DEFAULT_ARCHITECTURE, pinnedFirmware } from './vm/drift';
 import { evictionStrategyFor, spreadAffinity } from './vm/placement';
@@ -56,6 +57,11 @@ export interface VirtualMachineProps extends VmOptions {
   /** Role of a multi-role workload (`virtwork/role` label). */
   readonly role?: string;
   /**
+   * Instance of the workload the VM belongs to (`virtwork/instance` label, see instanceLabel).
+   * @default the instance named after the workload type (no instance label)
+   */
+  readonly instance?: string;
+  /**
    * Namespace of every object.
    * @default the chart's namespace, else DEFAULT_NAMESPACE
    */
@@ -101,10 +107,13 @@ export class VirtualMachine extends Construct {
   public readonly plainSecret: ReturnType<typeof plainSecretManifest>;
   /** Whether the manifests leave the user-data out (modes `reference` and `external-secret`: it must be provided). */
   public readonly secretOutOfBand: boolean;
+  /** Names of the DataVolumes KubeVirt creates from this VM's templates, in template order. */
+  public readonly dataVolumeNames: readonly string[];
   private readonly annotations: Record<string, string> = {};
 
   public constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
+    registerAppChecks(this);
     this.name = checkDnsLabel(`VirtualMachine name`, props.name);
     const where = this.name;
     this.namespace = checkDnsLabel(`${where}: namespace`, props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE);
@@ -113,11 +122,12 @@ export class VirtualMachine extends Construct {
     const sizing = resolveSizing(where, props);
     const runId = checkLabelValue(`${where}: runId`, props.runId ?? DEFAULT_RUN_ID);
     if (props.role !== undefined) checkLabelValue(`${where}: role`, props.role);
+    if (props.instance !== undefined) checkLabelValue(`${where}: instance`, props.instance);
     const userDataBytes = Buffer.byteLength(props.userData, 'utf8');
     if (userDataBytes > MAX_USERDATA_BYTES) {
       throw new VirtworkError(`${where}: cloud-init user-data is ${userDataBytes} bytes, over the 1 MiB (${MAX_USERDATA_BYTES} bytes) limit of a Secret`);
     }
-    this.labels = workloadLabels({ workload: props.workload, runId, role: props.role });
+    this.labels = workloadLabels({ workload: props.workload, runId, role: props.role, instance: props.instance });
     const dataDisks = (props.dataDisks ?? []).map((d) => this.checkDataDisk(d));
     const dataStorage: StorageOptions = props.dataDisk ?? {};
     const pvcs = [
@@ -152,6 +162,7 @@ export class VirtualMachine extends Construct {
         spec: { source: { blank: {} }, storage: storageSpec(dataStorage, d.size) },
       })),
     ];
+    this.dataVolumeNames = dataVolumeTemplates.map((t) => t.metadata.name);
     const firmware = pinnedFirmware(this.namespace, this.name);
 
     this.vm = new kubevirt.VirtualMachine(this, 'vm', {

@@ -40,7 +40,7 @@ export class CatalogWorkload extends Workload {
     const values = new Map<string, string>();
     const resolved = entry.params.resolve(props.params, `${entry.name}.params`);
     for (const [key, value] of Object.entries(resolved)) values.set(key, substitutionText(key, value));
-    const serviceName = `virtwork-${entry.name}`;
+    const serviceName = this.serviceName(`virtwork-${entry.name}`);
     const builtins: [string, string][] = [['virtwork:entry', entry.name], ['virtwork:namespace', this.namespace]];
     if (entry.service) builtins.push(['virtwork:service', serviceName], ['virtwork:service-host', serviceHost(serviceName, this.namespace)]);
     for (const script of entry.scripts) builtins.push([`script:${script.file}`, script.installPath]);
@@ -56,6 +56,7 @@ export class CatalogWorkload extends Workload {
         name: serviceName,
         namespace: this.namespace,
         workload: entry.name,
+        instance: this.instanceName,
         runId: this.runId,
         selectorRole: entry.service.selectorRole,
         ports: entry.service.ports,

@@ -2,7 +2,9 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CloudConfig, CloudUser, WriteFile, renderCloudConfig } from '../cloud-init';
 import { VirtualMachineSpecTemplateSpecAccessCredentials } from '../../imports/kubevirt.io';
-import { vmName } from '../names';
+import { checkInstanceName, instanceServiceName, vmName } from '../names';
+import { pairedServiceName } from '../service';
+import { registerAppChecks } from '../unique-objects';
 import { checkInt, checkQuantity } from '../quantity';
 import { paramsHash } from '../provenance';
 import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../virtual-machine';
@@ -12,6 +14,14 @@ import { GUEST_AGENT_PACKAGE, GUEST_AGENT_RUNCMD, GUEST_AGENT_SYSCONFIG, unitsAc
 
 /** Props every workload accepts: its own, plus every VM option (size, storage, placement, power, secrets). */
 export interface WorkloadProps extends VmOptions {
+  /**
+   * Instance name: the VMs are `virtwork-<name>-<i>` (`virtwork-<name>-<role>-<i>`), the Services, DataVolumes
+   * and cross-VM host names follow it, and every object is labelled `virtwork/instance: <name>` unless the name is
+   * the workload type's (then the names and labels are the configuration's defaults: `virtwork-cpu-0`, …).
+   * A DNS-1123 label of at most 50 characters.
+   * @default the construct id
+   */
+  readonly name?: string;
   /**
    * VMs per role (single-role workloads: VMs in all).
    * @default 1
@@ -91,11 +101,14 @@ export interface RoleSpec {
 
 /**
  * Base of the workload constructs: resolves the common props once and turns role specs into VMs
- * named `virtwork-<workload>-<i>` (or `virtwork-<workload>-<role>-<i>`).
+ * named `virtwork-<instance>-<i>` (or `virtwork-<instance>-<role>-<i>`), the instance being the construct id
+ * unless the `name` prop gives another.
  */
 export abstract class Workload extends Construct {
-  /** Workload name (`app.kubernetes.io/component`). */
+  /** Workload name, the type (`app.kubernetes.io/component`). */
   public readonly workloadName: string;
+  /** Instance name: the `name` prop, else the construct id (`virtwork/instance` unless it is the type's name). */
+  public readonly instanceName: string;
   /** VMs per role. */
   public readonly vmCount: number;
   /** Namespace of every object. */
@@ -118,6 +131,8 @@ export abstract class Workload extends Construct {
   protected constructor(scope: Construct, id: string, workloadName: string, props: WorkloadProps) {
     super(scope, id);
     this.workloadName = workloadName;
+    this.instanceName = checkInstanceName(this.node.path, props.name ?? id, props.name === undefined);
+    registerAppChecks(this);
     this.common = props;
     this.vmCount = checkInt(`${workloadName}: vmCount`, props.vmCount ?? 1, 1, 1000);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE;
@@ -148,10 +163,11 @@ export abstract class Workload extends Construct {
     const userData = renderCloudConfig(this.cloudConfig(spec));
     const added: VirtualMachine[] = [];
     for (let i = first; i < first + count; i++) {
-      const name = vmName(this.workloadName, i, spec.role);
+      const name = vmName(this.instanceName, i, spec.role);
       const vm = new VirtualMachine(this, name, {
         name,
         workload: this.workloadName,
+        instance: this.instanceName,
         role: spec.role,
         runId: this.runId,
         namespace: this.namespace,
@@ -170,6 +186,16 @@ export abstract class Workload extends Construct {
     }
     this.vms.push(...added);
     return added;
+  }
+
+  /**
+   * Name of this instance's Service for server `index` (see instanceServiceName and pairedServiceName):
+   * `reference` (e.g. `virtwork-iperf3-server`) for the instance named after its type, else
+   * `virtwork-<instance>-<suffix>`; `-<index>` appended for index ≥ 1. Clients compute their server's host name
+   * from this same name, so two instances never reach each other's servers.
+   */
+  protected serviceName(reference: string, suffix?: string, index = 0): string {
+    return pairedServiceName(instanceServiceName({ workload: this.workloadName, instance: this.instanceName, reference, suffix }), index);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ParamInput, defineParams, int } from '../params';
-import { WorkloadService, pairedServiceName, serviceHost } from '../service';
+import { WorkloadService, serviceHost } from '../service';
 import { execLine, renderUnit } from '../systemd-unit';
 import { Workload, WorkloadProps } from './_workload';
 
@@ -53,11 +53,12 @@ export class NetworkWorkload extends Workload {
       units: [unit('Virtwork iperf3 server', execLine(['/usr/bin/iperf3', '-s', '-p', String(IPERF3_PORT)]))],
     });
     servers.forEach((server, i) => {
-      const name = pairedServiceName(IPERF3_SERVICE, i);
+      const name = this.serviceName(IPERF3_SERVICE, 'server', i);
       this.services.push(new WorkloadService(this, `service-${name}`, {
         name,
         namespace: this.namespace,
         workload: this.workloadName,
+        instance: this.instanceName,
         runId: this.runId,
         selectorRole: 'server',
         selectorVm: server.name,
@@ -65,7 +66,7 @@ export class NetworkWorkload extends Workload {
       }));
     });
     for (let i = 0; i < this.vmCount; i++) {
-      const host = serviceHost(pairedServiceName(IPERF3_SERVICE, i), this.namespace);
+      const host = serviceHost(this.serviceName(IPERF3_SERVICE, 'server', i), this.namespace);
       const test = `iperf3 -c ${host} -p ${IPERF3_PORT} -t ${p['test-duration']} -P ${p['parallel-streams']} --bidir`;
       this.addRole({
         role: 'client',

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ParamInput, defineParams, int, size } from '../params';
-import { WorkloadService, pairedServiceName, serviceHost } from '../service';
+import { WorkloadService, serviceHost } from '../service';
 import { execLine, renderUnit } from '../systemd-unit';
 import { Workload, WorkloadProps } from './_workload';
 
@@ -69,11 +69,12 @@ export class TpsWorkload extends Workload {
       units: [unit('Virtwork TPS server (netperf + HTTP)', SERVER_SCRIPT, '10')],
     });
     servers.forEach((server, i) => {
-      const name = pairedServiceName(TPS_SERVICE, i);
+      const name = this.serviceName(TPS_SERVICE, 'server', i);
       this.services.push(new WorkloadService(this, `service-${name}`, {
         name,
         namespace: this.namespace,
         workload: this.workloadName,
+        instance: this.instanceName,
         runId: this.runId,
         selectorRole: 'server',
         selectorVm: server.name,
@@ -85,7 +86,7 @@ export class TpsWorkload extends Workload {
       }));
     });
     for (let i = 0; i < this.vmCount; i++) {
-      const host = serviceHost(pairedServiceName(TPS_SERVICE, i), this.namespace);
+      const host = serviceHost(this.serviceName(TPS_SERVICE, 'server', i), this.namespace);
       const script = clientScript({ host, iterations: p.iterations, duration: p.duration, bytes: file.bytes });
       this.addRole({
         role: 'client',
