@@ -17,3 +17,14 @@ export function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   return JSON.stringify(value) ?? String(value);
 }
+
+/**
+ * A VirtworkError about the command line itself (a flag value of the wrong type or outside its allowed values):
+ * the CLIs exit 2 (usage), like commander does for an unknown flag or a missing value.
+ */
+export class UsageError extends VirtworkError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}

@@ -47,7 +47,7 @@ try {
     });
     const out = join(work, `group-${i}.yaml`);
     writeFileSync(out, docs.join('---\n'));
-    execFileSync('npx', ['cdk8s', 'import', out, '--output', 'imports', '--language', 'typescript'], {
+    execFileSync('npx', ['cdk8s', 'import', out, '--output', 'imports', '--language', 'typescript', '--no-save', '--check-upgrade', 'false'], {
       cwd: root,
       stdio: 'inherit',
     });

@@ -5,15 +5,17 @@ import { RenderResult, renderToDir } from '../render';
 import { sealInput } from '../sealed-secrets';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
+import { UsageError, show } from '../errors';
 
-/** Output directory when neither `--output` nor `CDK8S_OUTDIR` names one. */
+/** Output directory when neither `--output-dir` nor `CDK8S_OUTDIR` names one. */
 export const DEFAULT_OUTPUT = 'dist';
 
 /** `virtwork synth`: renders the configuration into a directory of manifests, atomically. */
 export function synthCommand(ctx: CliContext): Command {
   return addConfigOptions(new Command('synth'))
     .description('Synthesize the configuration (virtwork.yaml, VIRTWORK_* variables, flags) into a directory of manifests, atomically')
-    .addOption(new Option('-o, --output <dir>', `directory to replace (env: CDK8S_OUTDIR, default: ${DEFAULT_OUTPUT})`))
+    .addOption(new Option('-d, --output-dir <dir>', `directory to replace (env: CDK8S_OUTDIR, default: ${DEFAULT_OUTPUT})`))
+    .addOption(new Option('-o, --output <dir>', 'deprecated spelling of --output-dir (-o is the output format in virtwork-apply)').hideHelp())
     .addHelpText('after', `
 Precedence per key: flags > VIRTWORK_* environment variables > virtwork.yaml > defaults.
 
@@ -21,10 +23,14 @@ Examples:
   $ virtwork synth                                   # virtwork.yaml (or the defaults) into dist/
   $ virtwork synth --workloads cpu,memory,disk --vm-count 3
   $ virtwork synth --params cpu.cpu-load-percent=50 --params memory.memory-percent=60
-  $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -o /tmp/manifests
+  $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -d /tmp/manifests
   $ virtwork synth --size medium --data-disk-storage-class ocs-rbd --workloads storage-bench
   $ virtwork synth --user-data-secret reference --secrets-out ../virtwork-secrets --gitops-dir gitops`)
     .action((opts: Record<string, unknown>) => {
+      if (opts.output !== undefined) {
+        if (opts.outputDir !== undefined) throw new UsageError('-o/--output and -d/--output-dir are the same option; give -d/--output-dir');
+        ctx.err(`virtwork: note: -o/--output is deprecated, use -d/--output-dir (${show(opts.output)} used)\n`);
+      }
       const result = runSynth(opts, ctx);
       const shown = relative(ctx.cwd, result.outdir) || '.';
       ctx.out(`wrote ${result.files.length} files to ${shown}/: ${result.files.join(', ')}\n`);
@@ -39,11 +45,12 @@ Examples:
 
 /**
  * What `virtwork synth` and the cdk8s app run: load the configuration, synthesize in memory, then replace
- * the output directory (`--output`, else `CDK8S_OUTDIR`, else `dist`). Bad input leaves it untouched.
+ * the output directory (`--output-dir` or its deprecated spelling `--output`, else `CDK8S_OUTDIR`, else `dist`).
+ * Bad input leaves it untouched.
  */
 export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'>): RenderResult {
   const loaded = loadConfig({ flags: opts, env: ctx.env, cwd: ctx.cwd });
-  const output = (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
+  const output = (opts.outputDir as string | undefined) ?? (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
   const { settings, origins } = loaded.merged;
   const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));
   const outdir = resolve(ctx.cwd, output);

@@ -6,7 +6,7 @@ import { findConfigFile } from '../config/loader';
 import { EMPTY_LAYER, mergeLayers } from '../config/merge';
 import { ConfigRequest, loadConfig, loadMerged } from '../config/synth-input';
 import { sealInput } from '../sealed-secrets';
-import { VirtworkError, show } from '../errors';
+import { UsageError, VirtworkError, show } from '../errors';
 import { buildApp, renderCharts } from '../synth';
 import { didYouMean } from '../_suggest';
 import { addConfigOptions } from './_config-options';
@@ -59,7 +59,7 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
         `${objects.length} objects in ${files.size} files`,
     });
   } catch (err) {
-    if (!(err instanceof VirtworkError)) throw err;
+    if (!(err instanceof VirtworkError) || err instanceof UsageError) throw err;
     lines.push({ status: 'FAIL', subject: 'config', message: err.message });
   }
   const catalog = catalogFor(req);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { packageInfo } from '../_package';
 import { CliContext, processContext } from './_context';
-import { runCli, runMain } from './_main';
+import { EXIT_CODES_HELP, runCli, runMain } from './_main';
 import { initCommand } from './init-command';
 import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
@@ -16,9 +16,10 @@ export function virtworkProgram(ctx: CliContext = processContext()): Command {
     .addCommand(validateCommand(ctx))
     .addCommand(workloadsCommand(ctx))
     .addCommand(initCommand(ctx))
-    .addHelpText('after', '\nExit codes: 0 success, 1 bad input or failed check, 2 usage error (unknown command or flag).');
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   for (const cmd of [program, ...program.commands]) {
-    cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err }).showSuggestionAfterError(true);
+    cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err }).showSuggestionAfterError(true)
+      .configureHelp({ showGlobalOptions: true });
   }
   return program;
 }

@@ -28,12 +28,16 @@ export interface WorkloadInfo {
 /** `virtwork workloads`: every workload (built-ins and catalog entries) with its params, types and defaults. */
 export function workloadsCommand(ctx: CliContext): Command {
   return addConfigOptions(new Command('workloads'), ['catalogDir'])
-    .description('List every workload (built-ins and catalog entries) with its params, types and defaults')
+    .description('List every workload (built-ins and catalog entries) with its params, types and defaults; exit 1 when a listed catalog entry cannot be loaded')
     .argument('[names...]', 'only these workloads')
     .addOption(new Option('--json', 'print JSON instead of tables'))
     .action((names: string[], opts: Record<string, unknown>) => {
       const infos = describeWorkloads(opts, ctx, names);
       ctx.out(opts.json ? `${JSON.stringify(infos, null, 2)}\n` : formatWorkloads(infos));
+      const broken = infos.filter((w) => w.error !== undefined).map((w) => w.name);
+      if (broken.length > 0) {
+        throw new VirtworkError(`${broken.length === 1 ? 'catalog entry' : 'catalog entries'} ${broken.join(', ')} cannot be loaded (see above; \`virtwork validate ${broken.join(' ')}\` says why)`);
+      }
     });
 }
 

@@ -1,4 +1,4 @@
-import { VirtworkError, show } from '../errors';
+import { UsageError, VirtworkError, show } from '../errors';
 import { didYouMean } from '../_suggest';
 import { Kind } from './setting';
 
@@ -34,9 +34,14 @@ export function checkValue<T>(
   return undefined;
 }
 
-/** Throws one VirtworkError listing every problem (one per line), if there are any. */
-export function throwProblems(problems: readonly string[]): void {
-  if (problems.length > 0) throw new VirtworkError([...new Set(problems)].join('\n'));
+/**
+ * Throws one VirtworkError listing every problem (one per line), if there are any; a UsageError (exit 2) when
+ * `usage` says they are all about the command line.
+ */
+export function throwProblems(problems: readonly string[], usage = false): void {
+  if (problems.length === 0) return;
+  const message = [...new Set(problems)].join('\n');
+  throw usage ? new UsageError(message) : new VirtworkError(message);
 }
 
 /** `unknown key "x" (did you mean "y"?); known keys: …` */

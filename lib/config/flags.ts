@@ -19,7 +19,7 @@ export function flagAttribute(spec: string): string {
 
 /**
  * Reads the options commander parsed for `virtwork synth` (attribute → string, or string[] for a repeatable
- * flag) into a layer. Every bad value is reported, naming the flag.
+ * flag) into a layer. Every bad value is reported, naming the flag (a UsageError: the CLIs exit 2).
  */
 export function readFlags(opts: Readonly<Record<string, unknown>>): InputLayer {
   const problems: string[] = [];
@@ -58,7 +58,7 @@ export function readFlags(opts: Readonly<Record<string, unknown>>): InputLayer {
     }
     layer.params = { values, where: flag };
   }
-  throwProblems(problems);
+  throwProblems(problems, true);
   return layer;
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CloudUser } from '../cloud-init';
-import { VirtworkError, show } from '../errors';
+import { UsageError, VirtworkError, show } from '../errors';
 import { parseAuthorizedKeys, resolveSsh } from '../ssh';
 import { SynthInput, WorkloadSelection } from '../synth';
 import { didYouMean } from '../_suggest';
@@ -54,7 +54,8 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
   const registry = catalog.registry;
   const problems = checkNames(merged, registry, knownWorkloads(catalog));
   const workloads = merged.selection.filter((sel) => sel.name in registry).map((sel) => selection(merged, sel.name, registry[sel.name], problems));
-  throwProblems(problems);
+  // Problems that all name a flag (`--workloads`, `--params`) are about the command line: a usage error.
+  throwProblems(problems, problems.every((p) => p.startsWith('-')));
   const s = merged.settings;
   const input: SynthInput = {
     namespace: s.namespace!,
@@ -75,12 +76,14 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
 /** Reads the three layers (flags, environment, file) and merges them; nothing else is read. */
 export function loadMerged(req: ConfigRequest): MergedConfig {
   const problems: string[] = [];
+  let usage = true;
   const attempt = <T>(read: () => T): T | undefined => {
     try {
       return read();
     } catch (err) {
       if (!(err instanceof VirtworkError)) throw err;
       problems.push(err.message);
+      usage &&= err instanceof UsageError;
       return undefined;
     }
   };
@@ -90,7 +93,7 @@ export function loadMerged(req: ConfigRequest): MergedConfig {
     const configPath = findConfigFile({ flag: req.flags?.config as string | undefined, env: req.env, cwd: req.cwd });
     return configPath === undefined ? undefined : loadConfigFile(configPath, req.cwd);
   });
-  throwProblems(problems);
+  throwProblems(problems, usage);
   return mergeLayers({ file, env: env!, flags: flags!, cwd: req.cwd });
 }
 
@@ -158,11 +161,14 @@ function sshOf(m: MergedConfig): CloudUser | undefined {
 
 /** The public keys of a key file (an authorized_keys file: one key per line, blank lines and comments skipped). */
 function readKeyFile(path: string, where: string, dir: string): string[] {
+  const abs = resolve(dir, path);
   let text: string;
   try {
-    text = readFileSync(resolve(dir, path), 'utf8');
+    text = readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new VirtworkError(`${where}: cannot read SSH key file ${show(path)}: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    const code = (err as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`;
+    throw new VirtworkError(`${where}: SSH key file ${show(path)} ${why}${abs === path ? '' : ` (resolved to ${abs})`}`, { cause: err });
   }
   const keys = parseAuthorizedKeys(text, `${where}: ${path}`);
   if (keys.length === 0) throw new VirtworkError(`${where}: SSH key file ${show(path)} holds no public key`);

@@ -126,12 +126,33 @@ describe('virtwork synth', () => {
     expect(after['cpu.yaml']).toBe(first['cpu.yaml']);
   });
 
-  it('writes --output, else CDK8S_OUTDIR, else dist', async () => {
+  it('writes --output-dir, else CDK8S_OUTDIR, else dist', async () => {
     await virtwork(['synth', '-w', 'cpu'], dir, { CDK8S_OUTDIR: 'from-env' });
-    await virtwork(['synth', '-w', 'cpu', '-o', 'from-flag'], dir, { CDK8S_OUTDIR: 'from-env' });
+    const r = await virtwork(['synth', '-w', 'cpu', '-d', 'from-flag'], dir, { CDK8S_OUTDIR: 'from-env' });
+    await virtwork(['synth', '-w', 'cpu', '--output-dir', 'from-long-flag'], dir);
+    expect(r.err).toBe('');
     expect(Object.keys(readTree(join(dir, 'from-env')))).toContain('cpu.yaml');
     expect(Object.keys(readTree(join(dir, 'from-flag')))).toContain('cpu.yaml');
+    expect(Object.keys(readTree(join(dir, 'from-long-flag')))).toContain('cpu.yaml');
     expect(readTree(join(dir, 'dist'))).toEqual({});
+  });
+
+  it('still takes the deprecated -o / --output, with one note on stderr', async () => {
+    // WHEN the old spelling names the output directory
+    const r = await virtwork(['synth', '-w', 'cpu', '-o', 'old'], dir);
+
+    // THEN it is used, and one line says what to write instead
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('virtwork: note: -o/--output is deprecated, use -d/--output-dir ("old" used)\n');
+    expect(Object.keys(readTree(join(dir, 'old')))).toContain('cpu.yaml');
+    // AND it is not advertised in --help
+    expect((await virtwork(['synth', '--help'], dir)).out).not.toMatch(/-o, --output/);
+  });
+
+  it('fails with a usage error when both spellings are given', async () => {
+    const r = await virtwork(['synth', '-o', 'a', '-d', 'b'], dir);
+    expect(r).toEqual({ code: 2, out: '', err: 'virtwork: -o/--output and -d/--output-dir are the same option; give -d/--output-dir\n' });
+    expect(readTree(dir)).toEqual({});
   });
 
   it('hashes a password (the plaintext reaches neither dist/ nor the output) and keeps keys whole', async () => {
@@ -168,6 +189,8 @@ describe('virtwork synth', () => {
 
 /** A bad configuration: files to write, variables, flags, and the exact message (after "virtwork: "). */
 interface BadCase {
+  /** Only a flag's value is wrong: a usage error (exit 2). */
+  readonly usage?: true;
   readonly files?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
   readonly args?: readonly string[];
@@ -233,7 +256,14 @@ const BAD: Record<string, BadCase> = {
     files: yaml(`ssh-authorized-keys:\n  - ${JSON.stringify(PRIVATE_KEY)}`), secret: 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
     message: 'virtwork.yaml: ssh-authorized-keys[0]: is a private key (not shown): give the public key, e.g. the .pub file',
   },
-  'a key file does not exist': { files: yaml('ssh-key-files: [nope.pub]'), message: 'virtwork.yaml: ssh-key-files: cannot read SSH key file "nope.pub": ENOENT' },
+  'a key file does not exist': {
+    files: yaml('ssh-key-files: [nope.pub]'),
+    message: /^virtwork\.yaml: ssh-key-files: SSH key file "nope\.pub" does not exist \(resolved to \/.*\/nope\.pub\)$/,
+  },
+  '--ssh-key-file does not exist': {
+    args: ['--ssh-key-file', 'missing.pub'],
+    message: /^--ssh-key-file: SSH key file "missing\.pub" does not exist \(resolved to \/.*\/missing\.pub\)$/,
+  },
   'a key file is a private key': {
     files: { ...yaml('ssh-key-files: [id_ed25519]'), id_ed25519: PRIVATE_KEY }, secret: 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
     message: 'virtwork.yaml: ssh-key-files: id_ed25519: this is a private key; give the public key (the .pub file) instead',
@@ -273,25 +303,25 @@ const BAD: Record<string, BadCase> = {
     env: { VIRTWORK_SSH_AUTHORIZED_KEYS: `${PUBLIC_KEY}\nnot a key` },
     message: 'VIRTWORK_SSH_AUTHORIZED_KEYS (item 2): must be one public SSH key line like "ssh-ed25519 AAAA… user@host", got "not a key"',
   },
-  '--vm-count is 0': { args: ['--vm-count', '0'], message: '--vm-count: must be an integer from 1 to 1000, got "0"' },
-  '--workloads names a workload twice': { args: ['--workloads', 'cpu,cpu'], message: '--workloads: workload "cpu" is selected twice' },
-  '--workloads is empty': { args: ['--workloads', ','], message: /^--workloads: no workload selected; available: / },
-  '--workloads names a reserved file name': { args: ['--workloads', 'namespace'], message: /^--workloads: unknown workload "namespace"/ },
-  '--params lacks a workload prefix': { args: ['--params', 'foo=1'], message: '--params: missing workload prefix in "foo=1" (expected workload.key=value)' },
-  '--params targets a workload that is not selected': {
+  '--vm-count is 0': {usage: true,  args: ['--vm-count', '0'], message: '--vm-count: must be an integer from 1 to 1000, got "0"' },
+  '--workloads names a workload twice': {usage: true,  args: ['--workloads', 'cpu,cpu'], message: '--workloads: workload "cpu" is selected twice' },
+  '--workloads is empty': {usage: true,  args: ['--workloads', ','], message: /^--workloads: no workload selected; available: / },
+  '--workloads names a reserved file name': {usage: true,  args: ['--workloads', 'namespace'], message: /^--workloads: unknown workload "namespace"/ },
+  '--params lacks a workload prefix': {usage: true,  args: ['--params', 'foo=1'], message: '--params: missing workload prefix in "foo=1" (expected workload.key=value)' },
+  '--params targets a workload that is not selected': {usage: true, 
     args: ['-w', 'cpu', '--params', 'memory.vm-stressors=2'],
     message: '--params: memory: workload "memory" is not selected (selected: cpu)',
   },
-  '--params tries a command substitution': {
+  '--params tries a command substitution': {usage: true, 
     args: ['-w', 'cpu', '--params', 'cpu.cpu-method=$(reboot)'],
     message: '--params: cpu.cpu-method: must be a stress-ng CPU method name (lowercase letters, digits, "-", "_"), e.g. all, matrixprod, fft, got "$(reboot)"',
   },
-  '--params smuggles a newline and a systemd specifier': {
+  '--params smuggles a newline and a systemd specifier': {usage: true, 
     args: ['-w', 'cpu', '--params', 'cpu.cpu-method=all\nExecStartPre=/bin/sh -c %h'],
     message: /^--params: cpu\.cpu-method: must be a stress-ng CPU method name .*, got "all\\nExecStartPre=\/bin\/sh -c %h"$/,
   },
   '--config names a missing file': { args: ['--config', 'nope.yaml'], message: '--config: configuration file "nope.yaml" does not exist' },
-  '--namespace tries a shell command': {
+  '--namespace tries a shell command': {usage: true, 
     args: ['--namespace', "a'; rm -rf /"],
     message: /^--namespace: must be a DNS-1123 label .*, got "a'; rm -rf \/"$/,
   },
@@ -299,20 +329,23 @@ const BAD: Record<string, BadCase> = {
     args: ['--ssh-password', 'hunter2'], env: { VIRTWORK_SSH_PASSWORD_HASH: '$6$saltsalt$' + 'x'.repeat(86) }, secret: 'hunter2',
     message: '--ssh-password and VIRTWORK_SSH_PASSWORD_HASH: give either a password or a password hash, not both',
   },
-  '--ssh-key is a command substitution': {
+  '--ssh-key is a command substitution': {usage: true, 
     args: ['--ssh-key', '$(reboot)'],
     message: '--ssh-key: must be one public SSH key line like "ssh-ed25519 AAAA… user@host", got "$(reboot)"',
   },
-  '--memory uses a unit Kubernetes does not know': { args: ['--memory', '2GB'], message: `--memory: ${QUANTITY}, got "2GB"` },
-  '--run-id holds a newline': { args: ['--run-id', 'a\nb'], message: /^--run-id: must be a label value .*, got "a\\nb"$/ },
+  '--memory uses a unit Kubernetes does not know': {usage: true,  args: ['--memory', '2GB'], message: `--memory: ${QUANTITY}, got "2GB"` },
+  '--run-id holds a newline': {usage: true,  args: ['--run-id', 'a\nb'], message: /^--run-id: must be a label value .*, got "a\\nb"$/ },
 };
+
+/** Exit 2 (usage) when every problem is a flag's value; 1 for the file, a variable, or a file that cannot be read. */
+const exitOf = (c: BadCase) => (c.usage ? 2 : 1);
 
 describe('virtwork synth with a bad configuration', () => {
   it('covers at least 30 cases', () => {
     expect(Object.keys(BAD).length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(Object.entries(BAD))('fails when %s: one line naming the source, exit 1, dist/ untouched', async (_name, c) => {
+  it.each(Object.entries(BAD))('fails when %s: one line naming the source, exit 1 (2 for a flag value), dist/ untouched', async (_name, c) => {
     // GIVEN a previous dist/ and the bad input
     writeFiles(dir, { 'dist/previous.yaml': 'kind: Previous\n', ...c.files });
     const before = readTree(join(dir, 'dist'));
@@ -320,8 +353,8 @@ describe('virtwork synth with a bad configuration', () => {
     // WHEN synth runs
     const r = await virtwork(['synth', ...(c.args ?? [])], dir, { ...c.env });
 
-    // THEN it exits 1 with exactly one line on stderr, naming the source, the key and the value
-    expect(r.code).toBe(1);
+    // THEN it exits 1 (2 when the command line is wrong) with exactly one line on stderr, naming the source, the key and the value
+    expect(r.code).toBe(exitOf(c));
     expect(r.out).toBe('');
     expect(r.err.endsWith('\n')).toBe(true);
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
@@ -339,13 +372,13 @@ describe('virtwork synth with a bad configuration', () => {
     writeFiles(dir, yaml('cpu-cores: 0\nmemory: x'));
     const r = await virtwork(['synth', '--vm-count', '0'], dir, { VIRTWORK_RUN_ID: '-' });
 
-    // THEN all of them are reported
+    // THEN all of them are reported, every line prefixed, exit 1 (not only the command line is wrong)
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toEqual([
       'virtwork: --vm-count: must be an integer from 1 to 1000, got "0"',
-      expect.stringMatching(/^VIRTWORK_RUN_ID: must be a label value/),
-      'virtwork.yaml: cpu-cores: must be an integer from 1 to 512, got 0',
-      `virtwork.yaml: memory: ${QUANTITY}, got "x"`,
+      expect.stringMatching(/^virtwork: VIRTWORK_RUN_ID: must be a label value/),
+      'virtwork: virtwork.yaml: cpu-cores: must be an integer from 1 to 512, got 0',
+      `virtwork: virtwork.yaml: memory: ${QUANTITY}, got "x"`,
     ]);
   });
 
@@ -364,7 +397,7 @@ describe('virtwork synth with a bad configuration', () => {
 describe('virtwork synth determinism', () => {
   it('writes byte-identical dist/ across time zones and locales (real processes)', () => {
     // GIVEN two runs of the real bin in very different TZ / LANG settings
-    const run = (out: string, env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/virtwork.ts'), 'synth', '-o', out], {
+    const run = (out: string, env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/virtwork.ts'), 'synth', '-d', out], {
       cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     });
     const a = run(join(dir, 'a'), { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' });

@@ -11,7 +11,7 @@ describe('virtwork', () => {
     const r = await virtwork(['--help'], dir);
     expect(r.code).toBe(0);
     for (const cmd of ['synth', 'validate', 'workloads', 'init']) expect(r.out).toMatch(new RegExp(`^ +${cmd}\\b`, 'm'));
-    expect(r.out).toContain('Exit codes: 0 success, 1 bad input or failed check, 2 usage error');
+    expect(r.out.replace(/\s+/g, ' ')).toContain('Exit codes: 0 success, 1 error (bad input, failed check; one line per problem on stderr), 2 usage error');
   });
 
   it('documents every flag of synth with its variable and default', async () => {
@@ -20,7 +20,13 @@ describe('virtwork', () => {
     const text = r.out.replace(/\s+/g, ' ');
     expect(text).toContain('--cpu-cores <n> Guest CPU cores of each VM. (env: VIRTWORK_CPU_CORES, default: 2)');
     expect(text).toMatch(/--ssh-key <key> [^-]*never split on commas/);
-    expect(text).toContain('-o, --output <dir> directory to replace (env: CDK8S_OUTDIR, default: dist)');
+    expect(text).toContain('-d, --output-dir <dir> directory to replace (env: CDK8S_OUTDIR, default: dist)');
+  });
+
+  it.each(['synth', 'validate', 'workloads', 'init'])('shows the global options in `%s --help`', async (cmd) => {
+    const r = await virtwork([cmd, '--help'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Global Options:\n(.*\n)*\s+-V, --version/m);
   });
 
   it('prints its version', async () => {

@@ -43,6 +43,25 @@ describe('virtwork workloads', () => {
     expect(r.out).toMatch(new RegExp(`^hello \\(catalog: ${dir}/catalog\\): Says hello\\n {2}PARAM`, 'm'));
   });
 
+  it('fails when a listed catalog entry cannot be loaded, after listing it', async () => {
+    // GIVEN a catalog entry whose manifest is broken
+    writeFiles(dir, {
+      'virtwork.yaml': '{}\n',
+      'catalog/broken/workload.yaml': 'params: 3\n',
+      'catalog/broken/broken.service': '[Service]\nExecStart=/usr/bin/true\n',
+    });
+
+    // WHEN it is listed, by name and as part of everything
+    for (const args of [['workloads', 'broken'], ['workloads']]) {
+      const r = await virtwork(args, dir);
+
+      // THEN it is shown as not loadable and the exit code says so, with one line naming it
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^broken \(catalog: .*\)\n {2}cannot be loaded: /m);
+      expect(r.err).toBe('virtwork: catalog entry broken cannot be loaded (see above; `virtwork validate broken` says why)\n');
+    }
+  });
+
   it('fails when a name is unknown', async () => {
     const r = await virtwork(['workloads', 'cppu'], dir);
     expect(r.code).toBe(1);

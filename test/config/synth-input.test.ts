@@ -68,7 +68,7 @@ describe('loadConfig', () => {
   it('reads key files of a flag relative to the working directory', () => {
     writeFiles(dir, { 'a.pub': `${PUBLIC_KEY}\n` });
     expect(load({ sshKeyFile: ['a.pub'], workloads: ['cpu'] }).input.ssh?.sshAuthorizedKeys).toEqual([PUBLIC_KEY]);
-    expect(problemOf({ sshKeyFile: ['empty.pub'] })).toBe('--ssh-key-file: cannot read SSH key file "empty.pub": ENOENT');
+    expect(problemOf({ sshKeyFile: ['empty.pub'] })).toBe(`--ssh-key-file: SSH key file "empty.pub" does not exist (resolved to ${join(dir, 'empty.pub')})`);
     writeFiles(dir, { 'empty.pub': '# nothing\n' });
     expect(problemOf({ sshKeyFile: ['empty.pub'] })).toBe('--ssh-key-file: SSH key file "empty.pub" holds no public key');
   });
