@@ -3,6 +3,17 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { VirtworkError, show } from './errors';
 
 const MANIFEST_FILE = /\.ya?ml$/;
+const DATA_FILE = /\.(ya?ml|json)$/;
+
+/** Options of {@link writeDist}. */
+export interface WriteDistOptions {
+  /**
+   * The directory holds JSON files too (the signals directory): `*.json` names are allowed, and a directory of
+   * `*.yaml` / `*.json` files may be replaced.
+   * @default false
+   */
+  readonly json?: boolean;
+}
 
 /**
  * Replaces the directory `outdir` with exactly `files`, atomically: everything is written to a sibling
@@ -12,14 +23,15 @@ const MANIFEST_FILE = /\.ya?ml$/;
  * Refuses to replace anything that does not look like a previous output: `outdir` must be missing, or a
  * directory holding only `*.yaml` / `*.yml` files (so `--output .` can never wipe a repository).
  */
-export function writeDist(outdir: string, files: ReadonlyMap<string, string>): void {
+export function writeDist(outdir: string, files: ReadonlyMap<string, string>, o: WriteDistOptions = {}): void {
   const target = resolve(outdir);
+  const pattern = o.json ? DATA_FILE : MANIFEST_FILE;
   for (const name of files.keys()) {
-    if (!MANIFEST_FILE.test(name) || basename(name) !== name || name.startsWith('.')) {
-      throw new VirtworkError(`output file name ${show(name)} must be a plain *.yaml file name`);
+    if (!pattern.test(name) || basename(name) !== name || name.startsWith('.')) {
+      throw new VirtworkError(`output file name ${show(name)} must be a plain *.yaml${o.json ? ' or *.json' : ''} file name`);
     }
   }
-  const exists = checkReplaceable(outdir, target);
+  const exists = checkReplaceable(outdir, target, pattern);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.${basename(target)}.new-`));
@@ -38,7 +50,7 @@ export function writeDist(outdir: string, files: ReadonlyMap<string, string>): v
 }
 
 /** Whether `target` exists; throws when it exists but is not a directory of manifests only. */
-function checkReplaceable(outdir: string, target: string): boolean {
+function checkReplaceable(outdir: string, target: string, pattern: RegExp): boolean {
   let stat;
   try {
     stat = lstatSync(target);
@@ -46,7 +58,7 @@ function checkReplaceable(outdir: string, target: string): boolean {
     return false;
   }
   if (!stat.isDirectory()) throw new VirtworkError(`output ${show(outdir)} exists and is not a directory; choose another output directory`);
-  const foreign = readdirSync(target, { withFileTypes: true }).filter((d) => !d.isFile() || !MANIFEST_FILE.test(d.name)).map((d) => d.name).sort();
+  const foreign = readdirSync(target, { withFileTypes: true }).filter((d) => !d.isFile() || !pattern.test(d.name)).map((d) => d.name).sort();
   if (foreign.length > 0) {
     throw new VirtworkError(
       `output ${show(outdir)} holds more than manifests (${foreign.slice(0, 3).map((n) => show(n)).join(', ')}${foreign.length > 3 ? ', …' : ''}); ` +

@@ -4,6 +4,9 @@ import { VirtworkError, show } from './errors';
 import { gitopsFiles } from './gitops-files';
 import { SynthInput, buildApp, renderCharts } from './synth';
 import { outOfBandSecretFiles } from './vm/secrets-out';
+import { runSignals } from './signals/run-signals';
+import { signalsFiles } from './signals/signals-chart';
+import { Workload } from './workloads/_workload';
 
 /** Where the files that go beside the manifests are written. */
 export interface RenderOptions {
@@ -11,6 +14,8 @@ export interface RenderOptions {
   readonly gitopsDir?: string;
   /** Directory replaced with the user-data Secrets kept out of the manifests; none without it. */
   readonly secretsOut?: string;
+  /** With `signals`: directory replaced with the Grafana dashboard JSON and the kube-burner config; none without it. */
+  readonly signalsDir?: string;
 }
 
 /** Result of {@link renderToDir}. */
@@ -23,6 +28,8 @@ export interface RenderResult {
   readonly gitops?: { readonly dir: string; readonly files: readonly string[] };
   /** Secrets directory written, and its files. */
   readonly secrets?: { readonly dir: string; readonly files: readonly string[] };
+  /** Signals directory written, and its files. */
+  readonly signals?: { readonly dir: string; readonly files: readonly string[] };
   /** User-data Secrets the manifests reference but that were not written anywhere (no `secretsOut`). */
   readonly unwrittenSecrets: number;
 }
@@ -36,7 +43,13 @@ export function renderToDir(input: SynthInput, outdir: string, o: RenderOptions 
   const files = renderCharts(app);
   const gitops = input.gitops && o.gitopsDir !== undefined ? gitopsFiles(input.gitops) : undefined;
   const secrets = outOfBandSecretFiles(app);
-  const dirs = [['output', outdir], ['GitOps directory', gitops && o.gitopsDir], ['secrets directory', secrets.size > 0 ? o.secretsOut : undefined]]
+  const signals = input.signals && o.signalsDir !== undefined
+    ? signalsFiles(runSignals(app.node.findAll().filter((c): c is Workload => c instanceof Workload)))
+    : undefined;
+  const dirs = [
+    ['output', outdir], ['GitOps directory', gitops && o.gitopsDir], ['secrets directory', secrets.size > 0 ? o.secretsOut : undefined],
+    ['signals directory', signals && o.signalsDir],
+  ]
     .filter((d): d is [string, string] => d[1] !== undefined);
   for (const [i, [what, dir]] of dirs.entries()) {
     for (const [other, otherDir] of dirs.slice(i + 1)) {
@@ -50,11 +63,13 @@ export function renderToDir(input: SynthInput, outdir: string, o: RenderOptions 
   if (gitops) writeDist(o.gitopsDir!, gitops);
   const writeSecrets = secrets.size > 0 && o.secretsOut !== undefined;
   if (writeSecrets) writeDist(o.secretsOut!, secrets);
+  if (signals) writeDist(o.signalsDir!, signals, { json: true });
   return {
     outdir,
     files: sorted(files),
     ...(gitops ? { gitops: { dir: o.gitopsDir!, files: sorted(gitops) } } : {}),
     ...(writeSecrets ? { secrets: { dir: o.secretsOut!, files: sorted(secrets) } } : {}),
+    ...(signals ? { signals: { dir: o.signalsDir!, files: sorted(signals) } } : {}),
     unwrittenSecrets: writeSecrets ? 0 : secrets.size,
   };
 }

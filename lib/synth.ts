@@ -12,6 +12,8 @@ import { GitOpsOptions } from './gitops-files';
 import { MigrationSelection } from './vm/migration';
 import { didYouMean } from './_suggest';
 import { BUILTIN_WORKLOADS, WorkloadClass } from './workloads/_registry';
+import { Workload } from './workloads/_workload';
+import { SIGNALS_CHART, addSignalsChart } from './signals/signals-chart';
 
 /** One selected workload instance and its overrides. */
 export interface WorkloadSelection {
@@ -72,6 +74,11 @@ export interface SynthInput {
   readonly version?: string;
   /** What the GitOps files (Argo CD Application, Flux Kustomization) point at; none without it. */
   readonly gitops?: GitOpsOptions;
+  /**
+   * Add the `signals` chart: the PrometheusRule, Grafana dashboard and signal contract of the run (docs/signals.md).
+   * @default false
+   */
+  readonly signals?: boolean;
 }
 
 /** Argo CD annotation ordering a sync: lower waves are applied (and healthy) first. */
@@ -82,7 +89,7 @@ export const SYNC_WAVES: Readonly<Record<string, string>> = { Namespace: '-1', S
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 /** Chart (and file) name of the Namespace; no workload may be called so. */
 export const NAMESPACE_CHART = 'namespace';
-const RESERVED_NAMES = [NAMESPACE_CHART, 'kustomization'];
+const RESERVED_NAMES = [NAMESPACE_CHART, 'kustomization', SIGNALS_CHART];
 
 /** Builds the cdk8s App: a `namespace` chart plus one chart per workload, every object with its sync wave. */
 export function buildApp(input: SynthInput): App {
@@ -94,6 +101,7 @@ export function buildApp(input: SynthInput): App {
     metadata: { name: namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
   });
   const seen = new Set<string>();
+  const workloads: Workload[] = [];
   for (const sel of input.workloads) {
     const type = sel.workload ?? sel.name;
     const cls = registry[type];
@@ -123,7 +131,9 @@ export function buildApp(input: SynthInput): App {
       migrate: sel.migrate,
     });
     if (input.version !== undefined) addProvenance(chart, { version: input.version, paramsHash: workload.paramsHash });
+    workloads.push(workload);
   }
+  if (input.signals) addSignalsChart(app, workloads);
   if (input.version !== undefined) addProvenance(nsChart, { version: input.version });
   addSyncWaves(app);
   checkAppObjects(app);

@@ -3,6 +3,7 @@ import { CatalogParamSchema, CatalogParamSpec } from './catalog-params';
 import { checkFiles } from './_file-checks';
 import { checkManifest, entryNameProblems } from './_manifest-checks';
 import { MANIFEST_FILE, ManifestResult, parseManifest } from './manifest';
+import { CatalogSignalSpec, catalogSignalProblems } from '../signals/catalog-signals';
 
 /** The files of one catalog entry directory, already read (the entry is checked without touching the disk). */
 export interface CatalogSource {
@@ -118,6 +119,8 @@ export interface CatalogEntry {
   readonly storage: readonly CatalogStorage[];
   /** The Service, when declared. */
   readonly service?: CatalogService;
+  /** The series its VMs must move (`signals:` of workload.yaml; see docs/signals.md). */
+  readonly signals?: readonly CatalogSignalSpec[];
 }
 
 /** Result of {@link checkCatalogEntry}: the entry when there is no error, and every error and warning. */
@@ -146,6 +149,7 @@ export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
   const checked = parsed.manifest ? checkManifest(parsed.manifest) : undefined;
   if (checked) {
     errors.push(...checked.errors.map((e) => `${where(MANIFEST_FILE)}: ${e}`));
+    errors.push(...catalogSignalProblems(parsed.manifest?.signals, parsed.manifest?.roles?.map((r) => r.name)).map((e) => `${where(MANIFEST_FILE)}: ${e}`));
     warnings.push(...checked.warnings.map((w) => `${where(MANIFEST_FILE)}: ${w}`));
   }
   // Units per role and placeholders are checked against a sound manifest only: a broken (or misnamed) manifest
@@ -169,6 +173,7 @@ export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
     scripts: files.result.scripts,
     storage: m.storage,
     service: m.service,
+    ...(parsed.manifest?.signals ? { signals: parsed.manifest.signals } : {}),
   };
   return { entry, errors, warnings };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { show } from '../errors';
 import { didYouMean } from '../_suggest';
 import { CATALOG_PARAM_TYPES } from './catalog-params';
+import { CATALOG_SIGNAL_SHAPE } from '../signals/catalog-signals';
 
 /** File name of a catalog entry's manifest. */
 export const MANIFEST_FILE = 'workload.yaml';
@@ -49,6 +50,7 @@ const MANIFEST_SHAPE = {
   roles: z.array(z.strictObject(ROLE_SHAPE)).min(1).optional(),
   storage: z.array(z.strictObject(STORAGE_SHAPE)).optional(),
   service: z.strictObject(SERVICE_SHAPE).optional(),
+  signals: z.array(z.strictObject(CATALOG_SIGNAL_SHAPE)).optional(),
 };
 
 /** The zod schema of `workload.yaml`: strict at every level (unknown keys are errors). */
@@ -65,6 +67,7 @@ const KEYS: Record<string, string[]> = {
   storage: Object.keys(STORAGE_SHAPE),
   service: Object.keys(SERVICE_SHAPE),
   'service.ports': Object.keys(PORT_SHAPE),
+  signals: Object.keys(CATALOG_SIGNAL_SHAPE),
 };
 
 /** Result of {@link parseManifest}: the manifest, or the problems (each `<field>: <message>`). */

@@ -25,7 +25,8 @@ Examples:
   $ virtwork synth --params cpu.cpu-load-percent=50 --params memory.memory-percent=60
   $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -d /tmp/manifests
   $ virtwork synth --size medium --data-disk-storage-class ocs-rbd --workloads storage-bench
-  $ virtwork synth --user-data-secret reference --secrets-out ../virtwork-secrets --gitops-dir gitops`)
+  $ virtwork synth --user-data-secret reference --secrets-out ../virtwork-secrets --gitops-dir gitops
+  $ virtwork synth --signals true --signals-dir monitoring     # PrometheusRule + dashboard (docs/signals.md)`)
     .action((opts: Record<string, unknown>) => {
       if (opts.output !== undefined) {
         if (opts.outputDir !== undefined) throw new UsageError('-o/--output and -d/--output-dir are the same option; give -d/--output-dir');
@@ -34,7 +35,7 @@ Examples:
       const result = runSynth(opts, ctx);
       const shown = relative(ctx.cwd, result.outdir) || '.';
       ctx.out(`wrote ${result.files.length} files to ${shown}/: ${result.files.join(', ')}\n`);
-      for (const extra of [result.gitops, result.secrets]) {
+      for (const extra of [result.gitops, result.secrets, result.signals]) {
         if (extra) ctx.out(`wrote ${extra.files.length} files to ${relative(ctx.cwd, extra.dir) || '.'}/: ${extra.files.join(', ')}\n`);
       }
       if (result.unwrittenSecrets > 0) {
@@ -57,5 +58,6 @@ export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliC
   return renderToDir(sealInput(loaded.input, loaded.merged, outdir), outdir, {
     gitopsDir: dirOf(settings.gitopsDir, origins.gitopsDir),
     secretsOut: dirOf(settings.secretsOut, origins.secretsOut),
+    signalsDir: dirOf(settings.signalsDir, origins.signalsDir),
   });
 }

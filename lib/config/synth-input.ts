@@ -69,6 +69,7 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
     registry,
     version: packageInfo().version,
     gitops: { namespace: s.namespace!, repoUrl: s.gitopsRepoUrl, revision: s.gitopsRevision, path: s.gitopsPath },
+    signals: s.signals,
   };
   return { configPath, merged, catalog, registry, input };
 }

@@ -1,4 +1,4 @@
-import { setting, textKind } from '../config/setting';
+import { boolKind, setting, textKind } from '../config/setting';
 
 const PATH = textKind({ pattern: /^[^\0\r\n]+$/, allowed: 'a directory path', type: 'path' });
 
@@ -31,5 +31,14 @@ export const OUTPUT_SETTINGS = {
   secretsOut: setting(PATH, {
     key: 'secrets-out', env: 'VIRTWORK_SECRETS_OUT', flag: '--secrets-out <dir>', defaultDoc: 'none',
     description: 'Directory replaced with the user-data Secrets that user-data-secret reference / external-secret keeps out of the manifests (keep it out of Git).',
+  }),
+  signals: setting(boolKind(), {
+    key: 'signals', env: 'VIRTWORK_SIGNALS', flag: '--signals <true|false>', default: false,
+    description: 'Adds signals.yaml to the manifests: a PrometheusRule (recording rules, VirtworkSignalMissing / VirtworkSignalFlat alerts), ' +
+      'a Grafana dashboard ConfigMap and the signal contract that virtwork-apply check-signals reads (docs/signals.md).',
+  }),
+  signalsDir: setting(PATH, {
+    key: 'signals-dir', env: 'VIRTWORK_SIGNALS_DIR', flag: '--signals-dir <dir>', defaultDoc: 'none',
+    description: 'With signals: directory replaced with the Grafana dashboard as a plain JSON file and a kube-burner measure configuration (never inside the manifests).',
   }),
 } as const;

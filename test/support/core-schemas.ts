@@ -29,6 +29,11 @@ const SCHEMAS: Record<string, object> = {
     data: { type: 'object', additionalProperties: { type: 'string' } },
     stringData: { type: 'object', additionalProperties: { type: 'string' } },
   }),
+  ConfigMap: object({
+    immutable: { type: 'boolean' },
+    data: { type: 'object', additionalProperties: { type: 'string' } },
+    binaryData: { type: 'object', additionalProperties: { type: 'string' } },
+  }),
   Service: object({
     spec: {
       type: 'object',
