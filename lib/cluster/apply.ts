@@ -1,10 +1,10 @@
 import * as k8s from '@kubernetes/client-node';
 import { VirtworkError } from '../errors';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../labels';
-import { httpStatus } from './_errors';
+import { CancelledError, describeError, httpStatus, statusBody } from './_errors';
 import { applyRank, KindRef, NAMESPACE, PRUNE_KINDS } from './kinds';
 import type { Cluster } from './kubeconfig';
-import { mapLimit } from './limiter';
+import { mapLimit, settleLimit } from './limiter';
 import { describeObject, groupOf, Manifest, sourceOf } from './manifests';
 import { call, listAll, matchesLabels, RequestOptions, ResourceInfo, resourceOf } from './requests';
 
@@ -42,6 +42,15 @@ export interface ApplyOptions extends RequestOptions {
    * @default false
    */
   readonly dryRun?: boolean;
+  /**
+   * Validate every object with a server-side dry run before the first write, so that an object the server refuses
+   * (schema, size limit, conflict, admission) leaves the cluster untouched. Without it, the objects of earlier waves
+   * are persisted before a later one is refused.
+   * @default true
+   */
+  readonly validateFirst?: boolean;
+  /** Hears the outcomes of the validation (a `reason` on those the server could not validate) and how long it took. */
+  readonly onValidated?: (outcomes: readonly ObjectOutcome[], ms: number) => void;
   /**
    * Take over fields another manager owns instead of failing with a conflict.
    * @default false
@@ -106,10 +115,20 @@ export async function applyManifests(cluster: Cluster, manifests: readonly Manif
   };
   const newNamespaces = new Set(placed.filter((p) => p.manifest.object.kind === NAMESPACE.kind
     && !before.has(keyOf('v1', NAMESPACE.kind, undefined, p.manifest.object.metadata.name))).map((p) => p.manifest.object.metadata.name));
-  const ranks = [...new Set(placed.map((p) => applyRank(p.manifest.object.kind)))].sort((a, b) => a - b);
-  for (const rank of ranks) {
-    const wave = placed.filter((p) => applyRank(p.manifest.object.kind) === rank);
-    await mapLimit(wave, options.concurrency ?? DEFAULT_CONCURRENCY, async (p) => report(await applyOne(cluster, p, before, newNamespaces, options)), cluster.signal);
+  const limit = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (options.dryRun) {
+    for (const o of await validateAll(cluster, placed, before, newNamespaces, options)) report(o);
+  } else {
+    if (options.validateFirst ?? true) {
+      const started = Date.now();
+      const validated = await validateAll(cluster, placed, before, newNamespaces, options);
+      options.onValidated?.(validated, Date.now() - started);
+    }
+    const ranks = [...new Set(placed.map((p) => applyRank(p.manifest.object.kind)))].sort((a, b) => a - b);
+    for (const rank of ranks) {
+      const wave = placed.filter((p) => applyRank(p.manifest.object.kind) === rank);
+      await mapLimit(wave, limit, async (p) => report(await applyOne(cluster, p, before, 'apply', options)), cluster.signal);
+    }
   }
   if (options.pruneRunId !== undefined) {
     for (const outcome of await prune(cluster, placed, before, options.pruneRunId, options)) report(outcome);
@@ -138,7 +157,7 @@ async function listExisting(cluster: Cluster, placed: readonly Placed[], options
     for (const ref of PRUNE_KINDS) for (const ns of namespaces) lists.set(`${ref.apiVersion}|${ref.kind}|${ns}`, { ref, namespace: ns });
   }
   const tasks: Array<() => Promise<void>> = [...lists.values()].map(({ ref, namespace }) => async () => {
-    if (PRUNE_KINDS.includes(ref) && !(await resourceOf(cluster, ref, options))) return;
+    if ((PRUNE_KINDS as readonly KindRef[]).includes(ref) && !(await resourceOf(cluster, ref, options))) return;
     const { items } = await listAll(cluster, ref, namespace, { [LABEL_MANAGED_BY]: MANAGED_BY }, options);
     for (const obj of items) existing.set(keyOf(ref.apiVersion, ref.kind, obj.metadata?.namespace, obj.metadata?.name ?? ''), obj);
   });
@@ -154,22 +173,64 @@ async function listExisting(cluster: Cluster, placed: readonly Placed[], options
   return existing;
 }
 
-async function applyOne(cluster: Cluster, p: Placed, before: Existing, newNamespaces: ReadonlySet<string>, options: ApplyOptions): Promise<ObjectOutcome> {
+/**
+ * Server-side dry runs of every object at once (no waves: nothing is persisted). Objects of a namespace that does
+ * not exist yet are dry-run created in {@link STAND_IN_NAMESPACE} instead (the server refuses any request into a
+ * missing namespace, dry run or not); there "already exists" means the object passed validation. Fails with the
+ * first refused object in manifest order, saying how many others were refused; otherwise returns the outcomes.
+ */
+async function validateAll(cluster: Cluster, placed: readonly Placed[], before: Existing, newNamespaces: ReadonlySet<string>, options: ApplyOptions): Promise<ObjectOutcome[]> {
+  const settled = await settleLimit(placed, options.concurrency ?? DEFAULT_CONCURRENCY, (p) => (p.info.namespaced && newNamespaces.has(p.manifest.object.metadata.namespace ?? '')
+    ? dryRunElsewhere(cluster, p, options) : applyOne(cluster, p, before, 'dry-run', options)), cluster.signal);
+  if (cluster.signal.aborted) throw new CancelledError();
+  const refused = settled.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
+  if (refused.length > 0) {
+    const [first] = refused;
+    if (!(first instanceof ApplyObjectError)) throw first;
+    const others = refused.length > 1 ? `; ${refused.length - 1} other objects were refused too` : '';
+    throw new ApplyObjectError(`${first.message} (server-side dry run before any write: nothing was applied${others})`, first.kind, first.objectName, { cause: first.cause });
+  }
+  return settled.map((o) => (o as PromiseFulfilledResult<ObjectOutcome>).value);
+}
+
+/** Where objects of a namespace that does not exist yet are validated: it exists in every cluster. */
+export const STAND_IN_NAMESPACE = 'default';
+
+async function dryRunElsewhere(cluster: Cluster, p: Placed, options: ApplyOptions): Promise<ObjectOutcome> {
+  const { object } = p.manifest;
+  const base = { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, source: sourceOf(p.manifest) };
+  const body = { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), namespace: STAND_IN_NAMESPACE } } as k8s.KubernetesObject;
+  let unvalidated: string | undefined;
+  await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.create(body, undefined, 'All', FIELD_MANAGER)
+    .then(() => undefined, (err: unknown) => {
+      if (httpStatus(err) === 409 && statusBody(err)?.reason === 'AlreadyExists') return; // validated; only the name is taken there
+      if (httpStatus(err) === 403 || httpStatus(err) === 404) {
+        unvalidated = `not validated by the server: namespace ${object.metadata.namespace} does not exist yet and the dry run in namespace ${STAND_IN_NAMESPACE} was refused (${describeError(err)})`;
+        return;
+      }
+      throw err;
+    }), options).catch((err: unknown) => {
+    throw asObjectError(err, object);
+  });
+  return { ...base, action: 'created', ...(unvalidated ? { reason: unvalidated } : {}) };
+}
+
+function asObjectError(err: unknown, object: Manifest['object']): unknown {
+  return err instanceof VirtworkError && !(err instanceof ApplyObjectError) && err.message.startsWith('cannot apply ')
+    ? new ApplyObjectError(err.message, object.kind, object.metadata.name, { cause: err.cause }) : err;
+}
+
+async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'apply' | 'dry-run', options: ApplyOptions): Promise<ObjectOutcome> {
   const { object } = p.manifest;
   const base = { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, source: sourceOf(p.manifest) };
   const previous = before.get(keyOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name));
   if (object.kind === NAMESPACE.kind && previous && previous.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY) {
     return { ...base, action: 'skipped', reason: `namespace exists and was not created by virtwork: left as is` };
   }
-  if (options.dryRun && p.info.namespaced && newNamespaces.has(object.metadata.namespace ?? '')) {
-    // The server cannot dry-run an object into a namespace that a dry run did not really create.
-    return { ...base, action: 'created', reason: `not validated by the server: namespace ${object.metadata.namespace} does not exist yet` };
-  }
   const applied = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.patch(
-    structuredClone(object) as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined, FIELD_MANAGER,
+    structuredClone(object) as k8s.KubernetesObject, undefined, mode === 'dry-run' ? 'All' : undefined, FIELD_MANAGER,
     options.forceConflicts ? true : undefined, k8s.PatchStrategy.ServerSideApply), options).catch((err: unknown) => {
-    throw err instanceof VirtworkError && !(err instanceof ApplyObjectError) && err.message.startsWith('cannot apply ')
-      ? new ApplyObjectError(err.message, object.kind, object.metadata.name, { cause: err.cause }) : err;
+    throw asObjectError(err, object);
   });
   return { ...base, action: !previous ? 'created' : unchanged(object, previous, applied) ? 'unchanged' : 'changed' };
 }

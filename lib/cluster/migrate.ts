@@ -3,13 +3,11 @@ import { VirtworkError, show } from '../errors';
 import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_ROLE, LABEL_RUN_ID, MANAGED_BY } from '../labels';
 import { didYouMean } from '../_suggest';
 import { CancelledError, httpStatus } from './_errors';
-import { KindRef, VIRTUAL_MACHINE_INSTANCE } from './kinds';
+import { VIRTUAL_MACHINE_INSTANCE, VIRTUAL_MACHINE_INSTANCE_MIGRATION } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { listWatch } from './list-watch';
 import { call, listAll, RequestOptions } from './requests';
 
-/** KubeVirt live migrations. */
-export const VIRTUAL_MACHINE_INSTANCE_MIGRATION: KindRef = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration' };
 /** Labels copied from a VMI onto the migration virtwork creates for it (so cleanup and status find it). */
 const COPIED_LABELS = [LABEL_MANAGED_BY, LABEL_NAME, LABEL_COMPONENT, LABEL_RUN_ID, LABEL_ROLE];
 

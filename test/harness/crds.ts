@@ -2,8 +2,20 @@ import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The CRDs installed for the tests, relative to the project root (provenance: ../shared/crds/SOURCES.md). */
-export const CRD_DIRS = ['../shared/crds/kubevirt-v1.9.0', '../shared/crds/cdi-v1.66.0'];
+/**
+ * The CRDs installed for the tests, relative to the project root (provenance: ../shared/crds/SOURCES.md): those of
+ * every project virtwork emits objects for, so the real API server validates every kind virtwork emits.
+ */
+export const CRD_DIRS = [
+  '../shared/crds/kubevirt-v1.9.0',
+  '../shared/crds/cdi-v1.66.0',
+  '../shared/crds/external-secrets-v2.9.0',
+  '../shared/crds/sealed-secrets-v0.36.6',
+  '../shared/crds/prometheus-operator-v0.82.2',
+  '../shared/crds/argo-cd-v3.5.1',
+  '../shared/crds/source-controller-v1.9.1',
+  '../shared/crds/kustomize-controller-v1.9.4',
+];
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const ESTABLISHED_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_CONCURRENCY } from '../../cluster/apply';
 import { CleanupPlan, executeCleanup, planCleanup } from '../../cluster/cleanup';
-import { plural } from '../../cluster/kinds';
+import { CLEANUP_KINDS, plural } from '../../cluster/kinds';
 import { VirtworkError } from '../../errors';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../../labels';
 import { checkLabelValue } from '../../names';
@@ -24,7 +24,7 @@ export interface CleanupCommandOptions {
 /** `virtwork-apply cleanup`: deletes what virtwork created in a namespace (optionally one run only). */
 export function cleanupCommand(ctx: ApplyContext, setExit: (code: number) => void): Command {
   return new Command('cleanup')
-    .description(`Delete the VirtualMachines, Services, Secrets, DataVolumes and PVCs labelled ${LABEL_MANAGED_BY}=${MANAGED_BY} in one namespace`)
+    .description(`Delete the objects labelled ${LABEL_MANAGED_BY}=${MANAGED_BY} in one namespace: ${CLEANUP_KINDS.map((k) => plural(k.kind)).join(', ')}`)
     .option('--run-id <id>', `only objects labelled ${LABEL_RUN_ID}=<id>`)
     .option('-y, --yes', 'do not ask for confirmation (required when standard input is not a terminal)')
     .option('--dry-run', 'only show what would be deleted')
@@ -117,10 +117,12 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
 
 function preview(reporter: Reporter, plan: CleanupPlan): void {
   const counts = Object.fromEntries(plan.kinds.map((k) => [k.ref.kind, k.objects.length]));
-  reporter.event('cleanup-preview', { namespace: plan.namespace, runId: plan.runId, counts, total: plan.total, runIds: plan.runIds });
+  const notServed = plan.kinds.filter((k) => !k.served).map((k) => `${k.ref.kind} (${k.ref.apiVersion})`);
+  reporter.event('cleanup-preview', { namespace: plan.namespace, runId: plan.runId, counts, total: plan.total, runIds: plan.runIds, notServed });
   reporter.line(`namespace ${plan.namespace}${plan.runId ? `, run id ${plan.runId}` : ', all runs'}: ${plan.total} objects to delete` +
     (plan.runIds.length ? ` (run ids: ${plan.runIds.join(', ')})` : ''));
-  reporter.table(['KIND', 'OBJECTS'], plan.kinds.map((k) => [plural(k.ref.kind), k.served ? k.objects.length : 'not served']));
+  reporter.table(['KIND', 'OBJECTS'], plan.kinds.filter((k) => k.served && k.objects.length > 0).map((k) => [plural(k.ref.kind), k.objects.length]));
+  if (notServed.length > 0) reporter.line(`note: skipped, not served by this cluster (CRD not installed): ${notServed.join(', ')}`);
 }
 
 /** Asks on the terminal; refuses (error) when standard input is not one. */

@@ -1,0 +1,112 @@
+import * as k8s from '@kubernetes/client-node';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { applyManifests } from '../../lib/cluster/apply';
+import { EMITTED_KINDS } from '../../lib/cluster/kinds';
+import { connect } from '../../lib/cluster/kubeconfig';
+import { groupOf, Manifest } from '../../lib/cluster/manifests';
+import { describeIntegration, testKubeConfig } from '../harness';
+import { synthesizeEveryKind } from './_every-kind';
+import { startFaultProxy } from './_fault-proxy';
+import { adminKubeconfig, freshNamespace, listNames } from './_fixtures';
+import { runApplyCli, scratchDir } from './_run';
+
+/** external-secrets has not served v1beta1 since v0.17; synthesis emits it until issue 13 item 1 lands. */
+const UNSERVED_EXTERNAL_SECRET = 'external-secrets.io/v1beta1';
+
+describeIntegration('every kind virtwork emits, validated by the real API server with every CRD of ../shared/crds', () => {
+  const api = () => k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
+  const ensureNamespace = (name: string, labels?: Record<string, string>) => api().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } })
+    .catch((err: k8s.ApiException<unknown>) => (err.code === 409 ? undefined : Promise.reject(err)));
+
+  /** Synthesized with external-secret and sealed-secret user-data, a migration and the GitOps files: one of each kind. */
+  function oneOfEachKind(namespace: string): { served: Manifest[]; pending: Manifest[] } {
+    const all = synthesizeEveryKind(namespace);
+    const seen = new Set<string>();
+    const one = all.filter((m) => {
+      const key = `${groupOf(m.object.apiVersion)}/${m.object.kind}`;
+      return !seen.has(key) && !!seen.add(key);
+    });
+    return {
+      served: one.filter((m) => m.object.apiVersion !== UNSERVED_EXTERNAL_SECRET),
+      pending: one.filter((m) => m.object.apiVersion === UNSERVED_EXTERNAL_SECRET),
+    };
+  }
+
+  it.each([
+    ['into namespaces that exist (server-side apply, dryRun=All)', true],
+    ['into a namespace that does not exist yet (dry-run create in the stand-in namespace)', false],
+  ])('accepts one object of every kind %s', async (_how, precreate) => {
+    const namespace = freshNamespace('kinds');
+    if (precreate) {
+      await ensureNamespace(namespace, { 'app.kubernetes.io/managed-by': 'virtwork' });
+      await ensureNamespace('argocd');
+      await ensureNamespace('flux-system');
+    }
+    const { served } = oneOfEachKind(namespace);
+    const outcomes = await applyManifests(connect({ kubeconfig: adminKubeconfig() }), served, { dryRun: true });
+    // every object validated by the server: none skipped, none "not validated"
+    expect(outcomes.filter((o) => o.reason !== undefined)).toEqual([]);
+    const kinds = outcomes.map((o) => o.kind).sort();
+    expect(kinds).toEqual(expect.arrayContaining(['Application', 'GitRepository', 'Kustomization', 'Namespace', 'SealedSecret', 'Secret', 'Service',
+      'VirtualMachine', 'VirtualMachineInstanceMigration']));
+    // every kind synthesis emits is in the table (test/cluster/kinds.test.ts) and was just validated
+    const table = new Set(EMITTED_KINDS.map((k) => k.kind));
+    expect(kinds.filter((k) => !table.has(k))).toEqual([]);
+    // nothing was persisted
+    await expect(api().read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-0', namespace } })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('accepts the ExternalSecret in the version the table names, and refuses the one synthesis emits while it is still v1beta1', async () => {
+    const namespace = freshNamespace('extsecret');
+    await ensureNamespace(namespace, { 'app.kubernetes.io/managed-by': 'virtwork' });
+    const { served, pending } = oneOfEachKind(namespace);
+    const external = [...served, ...pending].find((m) => m.object.kind === 'ExternalSecret')!;
+    const cluster = connect({ kubeconfig: adminKubeconfig() });
+    const asV1 = { ...external, object: { ...external.object, apiVersion: EMITTED_KINDS.find((k) => k.kind === 'ExternalSecret')!.apiVersion } };
+    await expect(applyManifests(cluster, [asV1], { dryRun: true })).resolves.toEqual([expect.objectContaining({ kind: 'ExternalSecret', action: 'created' })]);
+    if (pending.length > 0) {
+      await expect(applyManifests(cluster, pending, { dryRun: true })).rejects.toThrow(`the cluster does not serve kind ExternalSecret in ${UNSERVED_EXTERNAL_SECRET}`);
+    }
+  });
+
+  it('cleanup deletes every kind it applied (migrations, ExternalSecrets, SealedSecrets…) and skips, with one note, kinds not served', async () => {
+    // GIVEN every namespaced kind virtwork applies, applied for real (ExternalSecret in the version the table names)
+    const namespace = freshNamespace('cleankinds');
+    const dir = scratchDir('cleankinds');
+    const applied = synthesizeEveryKind(namespace)
+      .filter((m) => EMITTED_KINDS.find((k) => k.kind === m.object.kind)?.cleanup !== 'keep')
+      .map((m) => (m.object.kind === 'ExternalSecret' ? { ...m.object, apiVersion: 'external-secrets.io/v1' } : m.object));
+    fs.writeFileSync(path.join(dir, 'all.yaml'), applied.map((o) => stringify(o)).join('---\n'));
+    const globals = ['--kubeconfig', adminKubeconfig(), '--no-audit', '-n', namespace, '-o', 'json'];
+    const apply = await runApplyCli([...globals, 'apply', dir]);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    const kinds = [...new Set(applied.map((o) => o.kind))].filter((k) => k !== 'Namespace').sort();
+    expect(kinds).toEqual(expect.arrayContaining(['ExternalSecret', 'SealedSecret', 'Secret', 'Service', 'VirtualMachine', 'VirtualMachineInstanceMigration']));
+
+    // WHEN cleaned up through a proxy that makes the cluster look as if sealed-secrets were not installed
+    const proxy = await startFaultProxy(adminKubeconfig());
+    try {
+      proxy.setSchedule((r) => (r.path.startsWith('/apis/bitnami.com') ? { status: 404 } : undefined));
+      const hidden = await runApplyCli(['--kubeconfig', proxy.kubeconfigPath, '--no-audit', '-n', namespace, 'cleanup', '--yes']);
+      // THEN the unserved kind is skipped with one note, the others are deleted
+      expect(hidden.code).toBe(0);
+      expect(hidden.stdout).toContain('note: skipped, not served by this cluster (CRD not installed): SealedSecret (bitnami.com/v1alpha1)\n');
+      expect(await listNames('bitnami.com/v1alpha1', 'SealedSecret', namespace)).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+    // WHEN cleaned up directly
+    const run = await runApplyCli([...globals, 'cleanup', '--yes', '--wait', '--timeout', '30s']);
+    expect(run.code).toBe(0);
+    expect(run.events.find((e) => e.event === 'cleanup-preview')).toMatchObject({ notServed: [] });
+    // THEN nothing of any kind is left
+    for (const kind of kinds) {
+      const ref = EMITTED_KINDS.find((k) => k.kind === kind)!;
+      expect([kind, await listNames(ref.apiVersion, kind, namespace)]).toEqual([kind, []]);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
