@@ -8,7 +8,8 @@ const STAND_IN_SEALER = () => ({ encrypted: 'QUJD', hash: 'sha256:00' });
 
 /**
  * The synthesis input that turns on every option adding a kind: every built-in workload (Services of the server
- * workloads), a migration, the external-secret and sealed-secret user-data modes, and the GitOps files.
+ * workloads), a migration, the external-secret and sealed-secret user-data modes, the signals chart (PrometheusRule,
+ * ConfigMaps) and the GitOps files.
  * An option that makes synthesis emit a new kind belongs here, so that test/cluster/kinds.test.ts sees it.
  */
 export function everyKindInput(namespace: string): SynthInput {
@@ -22,6 +23,7 @@ export function everyKindInput(namespace: string): SynthInput {
     workloads: Object.keys(BUILTIN_WORKLOADS).sort().map((name) => ({
       name, vmCount: 1, vm: modes[name], ...(name === 'cpu' ? { migrate: 'all' as const } : {}),
     })),
+    signals: true,
     gitops: { namespace, repoUrl: 'https://git.example.com/load/virtwork.git', revision: 'main' },
   };
 }

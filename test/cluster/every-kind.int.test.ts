@@ -49,7 +49,7 @@ describeIntegration('every kind virtwork emits, validated by the real API server
     // every object validated by the server: none skipped, none "not validated"
     expect(outcomes.filter((o) => o.reason !== undefined)).toEqual([]);
     const kinds = outcomes.map((o) => o.kind).sort();
-    expect(kinds).toEqual(expect.arrayContaining(['Application', 'GitRepository', 'Kustomization', 'Namespace', 'SealedSecret', 'Secret', 'Service',
+    expect(kinds).toEqual(expect.arrayContaining(['Application', 'ConfigMap', 'GitRepository', 'Kustomization', 'Namespace', 'PrometheusRule', 'SealedSecret', 'Secret', 'Service',
       'VirtualMachine', 'VirtualMachineInstanceMigration']));
     // every kind synthesis emits is in the table (test/cluster/kinds.test.ts) and was just validated
     const table = new Set(EMITTED_KINDS.map((k) => k.kind));
@@ -84,7 +84,7 @@ describeIntegration('every kind virtwork emits, validated by the real API server
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     const kinds = [...new Set(applied.map((o) => o.kind))].filter((k) => k !== 'Namespace').sort();
-    expect(kinds).toEqual(expect.arrayContaining(['ExternalSecret', 'SealedSecret', 'Secret', 'Service', 'VirtualMachine', 'VirtualMachineInstanceMigration']));
+    expect(kinds).toEqual(expect.arrayContaining(['ConfigMap', 'ExternalSecret', 'PrometheusRule', 'SealedSecret', 'Secret', 'Service', 'VirtualMachine', 'VirtualMachineInstanceMigration']));
 
     // WHEN cleaned up through a proxy that makes the cluster look as if sealed-secrets were not installed
     const proxy = await startFaultProxy(adminKubeconfig());

@@ -29,7 +29,7 @@ describe('kinds', () => {
     it('the input really turns on every kind-adding option (the test above would pass vacuously otherwise)', () => {
       const kinds = new Set(emitted.map((m) => m.object.kind));
       expect([...kinds].sort()).toEqual(expect.arrayContaining([
-        'Application', 'ExternalSecret', 'GitRepository', 'Kustomization', 'Namespace', 'SealedSecret', 'Secret', 'Service',
+        'Application', 'ConfigMap', 'ExternalSecret', 'GitRepository', 'Kustomization', 'Namespace', 'PrometheusRule', 'SealedSecret', 'Secret', 'Service',
         'VirtualMachine', 'VirtualMachineInstanceMigration',
       ]));
     });
