@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { packageInfo } from '../_package';
 import { runCli } from './_main';
 import { applyCommand } from './apply/apply-command';
+import { checkSignalsCommand } from './apply/check-signals-command';
 import { cleanupCommand } from './apply/cleanup-command';
 import { auditOptions, historyCommand } from './apply/history-command';
 import { migrateCommand } from './apply/migrate-command';
@@ -25,6 +26,7 @@ export function virtworkApplyProgram(ctx: ApplyContext, setExit: (code: number) 
     .addCommand(statusCommand(ctx, setExit))
     .addCommand(cleanupCommand(ctx, setExit))
     .addCommand(migrateCommand(ctx, setExit))
+    .addCommand(checkSignalsCommand(ctx, setExit))
     .addCommand(historyCommand({ write: ctx.out, env: ctx.env }))
     .addHelpText('after', `
 Examples:
