@@ -135,7 +135,7 @@ describe('virtwork-apply check-signals errors (stand-in HTTP servers)', () => {
     const files = synthesize({ namespace: 'vw', runId: 'run-2', signals: true, workloads: [{ name: 'cpu' }] });
     mkdirSync(dist);
     for (const [name, text] of files) writeFileSync(join(dist, name), text);
-    server = http.createServer((req, res) => answer(res));
+    server = http.createServer((_req, res) => answer(res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
