@@ -1,6 +1,8 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
+import { YAML_OPTIONS, yamlDocumentWriter } from './_yaml-writer';
+import { defaultResolvers, objectJson } from './_object-json';
 import { CloudUser } from './cloud-init';
 import { VirtworkError } from './errors';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './labels';
@@ -166,14 +168,24 @@ function _annotation(obj: ApiObject, key: string): unknown {
  */
 export function renderCharts(app: App): Map<string, string> {
   const files = new Map<string, string>();
+  const toYaml = yamlDocumentWriter(); // one memo of rendered strings for the whole app
+  forEachChartJson(app, (file, objects) => files.set(file, objects.map(toYaml).join('---\n')));
+  files.set(KUSTOMIZATION_FILE, renderKustomization([...files.keys()]));
+  return files;
+}
+
+/**
+ * Calls `each` with every chart's file name and objects, as `chart.toJson()` gives them, chart by chart (so that
+ * only one chart's objects are alive at a time).
+ */
+export function forEachChartJson(app: App, each: (file: string, objects: unknown[]) => void): void {
+  const resolvers = defaultResolvers(app);
   app.charts.forEach((chart, i) => {
     // chart.toJson() resolves the dependencies and validates the whole app each time it is called, once per chart; the
     // first call does it for every chart, the others only need their objects in the order chart.toJson() gives them
-    const objects = i === 0 ? chart.toJson() : _chartObjects(chart).map((o) => o.toJson());
-    files.set(`${chart.node.id}.yaml`, objects.map((obj) => toYamlDocument(obj)).join('---\n'));
+    const objects = i === 0 ? chart.toJson() : _chartObjects(chart).map((o) => objectJson(o, resolvers));
+    each(`${chart.node.id}.yaml`, objects);
   });
-  files.set(KUSTOMIZATION_FILE, renderKustomization([...files.keys()]));
-  return files;
 }
 
 /** The API objects of `chart` (not of nested charts) in dependency order, as cdk8s's own chart synthesis orders them. */
@@ -200,7 +212,7 @@ export function synthesize(input: SynthInput): Map<string, string> {
 export function toYamlDocument(obj: unknown): string {
   // blockQuote 'literal' renders every multi-line string value as `|` (as forcing BLOCK_LITERAL on each scalar
   // would, without a second walk over the document: a third of the serialization time at fleet scale)
-  return stringify(obj, { lineWidth: 0, blockQuote: 'literal' });
+  return stringify(obj, YAML_OPTIONS);
 }
 
 function definedOnly(o: Record<string, unknown>): VmOptions {

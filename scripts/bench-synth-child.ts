@@ -6,12 +6,13 @@
 //                                chart, the input of the serialization floor)
 //   synth   <plan.json> <outdir> the full pipeline: synthesize() + writeDist(), timed
 //   phases  <plan.json> <outdir> the same pipeline step by step (buildApp, toJson, YAML, write) to see what dominates
-//                                (mirrors synthesize(): keep chartsJson() in step with renderCharts())
+//                                (the same functions as renderCharts(), holding every chart's objects at once)
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { writeDist } from '../lib/dist-writer';
-import { buildApp, KUSTOMIZATION_FILE, renderKustomization, synthesize, toYamlDocument } from '../lib/synth';
+import { buildApp, forEachChartJson, KUSTOMIZATION_FILE, renderKustomization, synthesize } from '../lib/synth';
+import { yamlDocumentWriter } from '../lib/_yaml-writer';
 import type { SynthInput } from '../lib/synth';
 import { BUILTIN_WORKLOADS } from '../lib/workloads/_registry';
 
@@ -90,34 +91,32 @@ function synth(planFile: string, outdir: string): void {
   console.log(JSON.stringify({ wallMs, cpuMs: cpuMs(cpu), synthMs, writeMs: wallMs - synthMs, peakRssMb: peakRssMb(), files: files.size, bytes }));
 }
 
-/** Chart by chart, the objects as renderCharts() gets them (the first chart.toJson() resolves the app, then by chart). */
-function chartsJson(app: ReturnType<typeof buildApp>): [string, unknown[]][] {
-  return app.charts.map((chart, i) => {
-    const objects = i === 0
-      ? chart.toJson()
-      : new DependencyGraph(chart.node).topology()
-        .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-        .map((o) => o.toJson());
-    return [`${chart.node.id}.yaml`, objects];
-  });
-}
-
 function phases(planFile: string, outdir: string): void {
   const input = JSON.parse(readFileSync(planFile, 'utf8')) as SynthInput;
-  let t = process.hrtime.bigint();
-  const app = buildApp(input);
-  const buildAppMs = ms(t);
-  t = process.hrtime.bigint();
-  const json = chartsJson(app);
-  const toJsonMs = ms(t);
-  t = process.hrtime.bigint();
-  const files = new Map<string, string>(json.map(([name, objs]) => [name, objs.map((o) => toYamlDocument(o)).join('---\n')]));
-  files.set(KUSTOMIZATION_FILE, renderKustomization([...files.keys()]));
-  const yamlMs = ms(t);
-  t = process.hrtime.bigint();
-  writeDist(outdir, files);
-  const writeMs = ms(t);
-  console.log(JSON.stringify({ buildAppMs, toJsonMs, yamlMs, writeMs, peakRssMb: peakRssMb() }));
+  const figures: Record<string, number> = {};
+  /** Runs one phase, recording its wall time (`<name>Ms`) and CPU time (`<name>CpuMs`). */
+  const phase = <T>(name: string, run: () => T): T => {
+    const cpu = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    const result = run();
+    figures[`${name}Ms`] = ms(t);
+    figures[`${name}CpuMs`] = cpuMs(cpu);
+    return result;
+  };
+  const app = phase('buildApp', () => buildApp(input));
+  const json = phase('toJson', () => {
+    const all: [string, unknown[]][] = [];
+    forEachChartJson(app, (file, objects) => all.push([file, objects]));
+    return all;
+  });
+  const files = phase('yaml', () => {
+    const toYaml = yamlDocumentWriter();
+    const out = new Map<string, string>(json.map(([name, objs]) => [name, objs.map(toYaml).join('---\n')]));
+    out.set(KUSTOMIZATION_FILE, renderKustomization([...out.keys()]));
+    return out;
+  });
+  phase('write', () => writeDist(outdir, files));
+  console.log(JSON.stringify({ ...figures, peakRssMb: peakRssMb() }));
 }
 
 const [mode, a, b] = process.argv.slice(2);
