@@ -18,6 +18,7 @@ export function virtworkApplyProgram(ctx: ApplyContext, setExit: (code: number) 
     .option('--kubeconfig <file>', 'kubeconfig file(s), ":"-separated (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('-n, --namespace <ns>', "namespace (apply: moves every namespaced object there; others: default the context's, else virtwork)")
+    .option('--request-timeout <duration>', 'time limit of one request attempt (connecting: at most 10s of it); unanswered requests get 3 attempts (default: 30s)')
     .addOption(new Option('-o, --output <format>', 'text (tables, live progress on a terminal) or json (JSON lines on stdout)').choices(['text', 'json']));
   auditOptions().forEach((o) => program.addOption(o));
   program

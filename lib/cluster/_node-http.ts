@@ -9,6 +9,9 @@ import * as https from 'node:https';
  * reads the whole body before answering.
  */
 export class NodeHttpLibrary implements k8s.PromiseHttpLibrary {
+  /** @param connectTimeoutMs time limit of opening a new connection (TCP and TLS handshake); a reused one has none */
+  public constructor(private readonly connectTimeoutMs: number = 10_000) {}
+
   public send(request: k8s.RequestContext): Promise<k8s.ResponseContext> {
     return new Promise((resolve, reject) => {
       const url = new URL(request.getUrl());
@@ -37,6 +40,13 @@ export class NodeHttpLibrary implements k8s.PromiseHttpLibrary {
         });
       });
       req.on('error', reject);
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const seconds = this.connectTimeoutMs / 1000;
+        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no connection within ${seconds}s`), { code: 'ETIMEDOUT' })), this.connectTimeoutMs);
+        socket.once(url.protocol === 'http:' ? 'connect' : 'secureConnect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
       req.end(body);
     });
   }

@@ -28,15 +28,42 @@ export interface ConnectOptions {
   /** Aborts every request in flight and every later one (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
   /**
-   * Time limit of one request (watches excepted), in milliseconds.
-   * @default 30000
+   * Time limit of one request attempt (watches excepted), from sending it to the last byte of the answer, in
+   * milliseconds.
+   * @default DEFAULT_REQUEST_TIMEOUT_MS
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Time limit of opening a connection (TCP and TLS handshake), in milliseconds; never more than `requestTimeoutMs`.
+   * @default DEFAULT_CONNECT_TIMEOUT_MS
+   */
+  readonly connectTimeoutMs?: number;
+  /** Hears about every retry of every request made through this cluster (the CLI prints them). */
+  readonly onRetry?: (retry: RetryNotice) => void;
   /**
    * Connections kept open to the API server.
    * @default 32
    */
   readonly maxSockets?: number;
+}
+
+/** Time limit of one request attempt unless `--request-timeout` says otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Time limit of opening a connection. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** One retry of a request, as {@link ConnectOptions.onRetry} hears it. */
+export interface RetryNotice {
+  /** What the request was for, e.g. `listing Secret objects in namespace load`. */
+  readonly what: string;
+  /** Number of the attempt that failed (1-based). */
+  readonly attempt: number;
+  /** Attempts allowed for this kind of failure. */
+  readonly attempts: number;
+  /** Wait before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /** Why the attempt failed, in one line. */
+  readonly error: string;
 }
 
 /** A connection to one cluster and context: the only handle the rest of lib/cluster uses. */
@@ -53,6 +80,10 @@ export interface Cluster {
   readonly contextNamespace?: string;
   /** Aborted when the command is cancelled. */
   readonly signal: AbortSignal;
+  /** Time limit of one request attempt, in milliseconds. */
+  readonly requestTimeoutMs: number;
+  /** Hears about every retry (see ConnectOptions). */
+  readonly onRetry?: (retry: RetryNotice) => void;
 }
 
 /** client-node's generic object client, with its (cached) discovery made public. */
@@ -71,7 +102,8 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
 class PooledKubeConfig extends k8s.KubeConfig {
   private pool?: https.Agent;
 
-  public constructor(private readonly signal: AbortSignal, private readonly timeoutMs: number, private readonly maxSockets: number) {
+  public constructor(private readonly signal: AbortSignal, private readonly timeoutMs: number, private readonly maxSockets: number,
+    private readonly connectTimeoutMs: number) {
     super();
   }
 
@@ -81,7 +113,7 @@ class PooledKubeConfig extends k8s.KubeConfig {
     return new apiClientType(k8s.createConfiguration({
       baseServer: new k8s.ServerConfiguration(cluster.server, {}),
       authMethods: { default: this },
-      httpApi: k8s.wrapHttpLibrary(new NodeHttpLibrary()),
+      httpApi: k8s.wrapHttpLibrary(new NodeHttpLibrary(this.connectTimeoutMs)),
     }));
   }
 
@@ -104,7 +136,9 @@ class PooledKubeConfig extends k8s.KubeConfig {
 export function connect(options: ConnectOptions = {}): Cluster {
   const env = options.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
-  const kc = new PooledKubeConfig(signal, options.requestTimeoutMs ?? 30_000, options.maxSockets ?? 32);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, requestTimeoutMs);
+  const kc = new PooledKubeConfig(signal, requestTimeoutMs, options.maxSockets ?? 32, connectTimeoutMs);
   const files = kubeconfigFiles(options.kubeconfig, env);
   if (files.length > 0) {
     loadMerged(kc, files);
@@ -133,6 +167,8 @@ export function connect(options: ConnectOptions = {}): Cluster {
     server: cluster.server,
     contextNamespace: kc.getContextObject(kc.currentContext)?.namespace,
     signal,
+    requestTimeoutMs,
+    onRetry: options.onRetry,
   };
 }
 

@@ -3,7 +3,7 @@ import { VirtworkError } from '../errors';
 import { CancelledError, describeError, httpStatus, transportCode } from './_errors';
 import { KindRef } from './kinds';
 import type { Cluster } from './kubeconfig';
-import { RetryPolicy, withRetry } from './retry';
+import { attemptsOf, isUnanswered, RetryPolicy, withRetry } from './retry';
 
 /** How the API server serves a kind. */
 export interface ResourceInfo extends KindRef {
@@ -24,7 +24,14 @@ export interface RequestOptions {
 /** Runs one API call with the retry policy and the cluster's cancellation; failures become `fail(what, err)`. */
 export async function call<T>(cluster: Cluster, what: string, request: () => Promise<T>, options: RequestOptions = {}): Promise<T> {
   try {
-    return await withRetry(request, { ...options.retry, signal: cluster.signal, onRetry: options.onRetry });
+    return await withRetry(request, {
+      ...options.retry,
+      signal: cluster.signal,
+      onRetry: (attempt, delayMs, err, attempts) => {
+        options.onRetry?.(attempt, delayMs, err);
+        cluster.onRetry?.({ what, attempt, attempts, delayMs, error: describeError(err) });
+      },
+    });
   } catch (err) {
     throw fail(cluster, what, err);
   }
@@ -39,6 +46,11 @@ export function fail(cluster: Cluster, what: string, err: unknown): Error {
   if (err instanceof VirtworkError) return err;
   if (httpStatus(err) === undefined && ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'].includes(transportCode(err) ?? '')) {
     return new VirtworkError(`cannot reach the cluster at ${cluster.server} (context "${cluster.context}"): ${describeError(err)}`, { cause: err });
+  }
+  if (isUnanswered(err)) {
+    const attempts = attemptsOf(err);
+    return new VirtworkError(`${what}: no answer from the cluster at ${cluster.server} (context "${cluster.context}"): ${describeError(err)}, ` +
+      `after ${attempts} attempt${attempts === 1 ? '' : 's'} of at most ${cluster.requestTimeoutMs / 1000}s each`, { cause: err });
   }
   return new VirtworkError(`${what}: ${describeError(err)}`, { cause: err });
 }

@@ -8,6 +8,12 @@ export interface RetryPolicy {
    */
   readonly maxAttempts?: number;
   /**
+   * Attempts in total when the server does not answer at all (connect or response timeout): an API server that is
+   * silent for a whole request timeout is not expected to answer the next attempt, so these end sooner.
+   * @default 3
+   */
+  readonly unansweredAttempts?: number;
+  /**
    * Delay before the first retry, in milliseconds (doubled each time, then jittered).
    * @default 200
    */
@@ -30,7 +36,7 @@ export interface RetryPolicy {
 }
 
 /** The policy virtwork-apply uses for every request. */
-export const DEFAULT_RETRY: Required<Omit<RetryPolicy, 'random' | 'sleep'>> = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 };
+export const DEFAULT_RETRY: Required<Omit<RetryPolicy, 'random' | 'sleep'>> = { maxAttempts: 8, unansweredAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
 
 /** Transport errors worth a retry: the connection broke, not "nobody is listening". */
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ESYSCALL']);
@@ -56,6 +62,19 @@ export function isTransient(err: unknown): boolean {
   if (isAbort(err)) return true;
   const code = transportCode(err);
   return code !== undefined && TRANSIENT_CODES.has(code);
+}
+
+const ATTEMPTS = Symbol('virtwork.attempts');
+
+/** How many attempts {@link withRetry} made before giving up with `err` (1 when it did not go through it). */
+export function attemptsOf(err: unknown): number {
+  const n = (err as { [ATTEMPTS]?: unknown } | undefined)?.[ATTEMPTS];
+  return typeof n === 'number' ? n : 1;
+}
+
+/** Whether a request failed because the server did not answer in time (connect or response timeout). */
+export function isUnanswered(err: unknown): boolean {
+  return httpStatus(err) === undefined && (isAbort(err) || transportCode(err) === 'ETIMEDOUT');
 }
 
 /** The server's Retry-After (seconds, or an HTTP date) in milliseconds, when it sent one. */
@@ -97,13 +116,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * Runs `request` until it succeeds, retrying transient failures ({@link isTransient}) with backoff; rethrows the
  * last error after `maxAttempts`, any other error at once, and CancelledError once `signal` aborts.
- * `onRetry` hears about each retry (attempt number, delay, error).
+ * `onRetry` hears about each retry (number of the attempt that failed, delay, error, attempts allowed for that error).
+ * The error thrown carries the number of attempts made ({@link attemptsOf}).
  */
 export async function withRetry<T>(
   request: () => Promise<T>,
-  options: RetryPolicy & { signal?: AbortSignal; onRetry?: (attempt: number, delayMs: number, err: unknown) => void } = {},
+  options: RetryPolicy & { signal?: AbortSignal; onRetry?: (attempt: number, delayMs: number, err: unknown, attempts: number) => void } = {},
 ): Promise<T> {
-  const { maxAttempts } = { ...DEFAULT_RETRY, ...options };
+  const { maxAttempts, unansweredAttempts } = { ...DEFAULT_RETRY, ...options };
   const wait = options.sleep ?? sleep;
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new CancelledError();
@@ -111,9 +131,13 @@ export async function withRetry<T>(
       return await request();
     } catch (err) {
       if (options.signal?.aborted) throw new CancelledError();
-      if (!isTransient(err) || attempt >= maxAttempts) throw err;
+      const attempts = isUnanswered(err) ? Math.min(maxAttempts, unansweredAttempts) : maxAttempts;
+      if (!isTransient(err) || attempt >= attempts) {
+        if (err !== null && typeof err === 'object') Object.assign(err, { [ATTEMPTS]: attempt });
+        throw err;
+      }
       const delay = backoffMs(attempt, err, options);
-      options.onRetry?.(attempt, delay, err);
+      options.onRetry?.(attempt, delay, err, attempts);
       await wait(delay, options.signal);
     }
   }

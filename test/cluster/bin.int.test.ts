@@ -1,36 +1,10 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeIntegration } from '../harness';
+import { Exit, runBin } from './_bin';
 import { FaultProxy, startFaultProxy } from './_fault-proxy';
 import { adminKubeconfig, freshNamespace, synthCpu } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-
-interface Exit {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real bin (`node --import tsx bin/virtwork-apply.ts …`); `onStdout` may act on the running process. */
-function runBin(args: readonly string[], onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/virtwork-apply.ts', ...args], {
-      cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      onStdout?.(stdout, (s) => child.kill(s));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describeIntegration('the virtwork-apply bin (subprocess): bad input gets one clear line and a documented exit code', () => {
   let dir: string;
@@ -105,12 +79,12 @@ describeIntegration('the virtwork-apply bin (subprocess): bad input gets one cle
     const audit = path.join(dir, 'sigint-audit.sqlite');
     // WHEN it receives SIGINT after its first object
     let sent = false;
-    const run = await runBin(['--kubeconfig', proxy.kubeconfigPath, '--audit-db', audit, '-o', 'json', 'apply', manifests, '--concurrency', '2'], (out, kill) => {
+    const run = await runBin(['--kubeconfig', proxy.kubeconfigPath, '--audit-db', audit, '-o', 'json', 'apply', manifests, '--concurrency', '2'], { onStdout: (out, kill) => {
       if (!sent && out.includes('"event":"object"')) {
         sent = true;
         kill('SIGINT');
       }
-    });
+    } });
     // THEN it stops before applying everything, says so, and exits 130
     expect(run.stderr).toContain('SIGINT: stopping');
     expect(run.code).toBe(130);

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { CancelledError } from '../../lib/cluster/_errors';
-import { backoffMs, isTransient, retryAfterMs, withRetry } from '../../lib/cluster/retry';
+import { attemptsOf, backoffMs, isTransient, retryAfterMs, withRetry } from '../../lib/cluster/retry';
 
 const api = (code: number, body: object = {}, headers: Record<string, string> = {}) => new k8s.ApiException(code, 'x', JSON.stringify(body), headers);
 const transport = (code: string) => Object.assign(new Error(`request failed, reason: ${code}`), { code });
@@ -85,5 +85,22 @@ describe('withRetry', () => {
     setTimeout(() => controller.abort(), 10);
     await expect(running).rejects.toBeInstanceOf(CancelledError);
     expect(request).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives a request the server never answers 3 attempts (not 8), and says how many it made', async () => {
+    const timeout = () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    const request = jest.fn(async () => {
+      throw timeout();
+    });
+    const heard: number[][] = [];
+    const err = await withRetry(request, { ...noSleep, onRetry: (attempt, _d, _e, attempts) => heard.push([attempt, attempts]) }).catch((e: unknown) => e);
+    expect(request).toHaveBeenCalledTimes(3);
+    expect(heard).toEqual([[1, 3], [2, 3]]);
+    expect(attemptsOf(err)).toBe(3);
+    // a 503 keeps the full 8 attempts
+    const busy = jest.fn(async () => {
+      throw api(503);
+    });
+    expect(attemptsOf(await withRetry(busy, noSleep).catch((e: unknown) => e))).toBe(8);
   });
 });

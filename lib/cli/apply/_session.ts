@@ -79,6 +79,7 @@ const GLOBALS = z.object({
   context: z.string().min(1).optional(),
   namespace: z.string().min(1).optional(),
   output: z.enum(['text', 'json']).default('text'),
+  requestTimeout: z.string().optional(),
   auditDb: z.string().min(1).optional(),
   audit: z.boolean().default(true),
 });
@@ -96,9 +97,19 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return parsed.data;
 }
 
-/** Connects to the cluster the global options select. */
-export function connectFrom(g: GlobalOptions, ctx: ApplyContext): Cluster {
-  return connect({ kubeconfig: g.kubeconfig, context: g.context, env: ctx.env, signal: ctx.signal });
+/**
+ * Connects to the cluster the global options select; every retry of a request is reported: a line on stderr
+ * (text output) or a `retry` event (JSON output).
+ */
+export function connectFrom(g: GlobalOptions, ctx: ApplyContext, reporter: Reporter): Cluster {
+  const requestTimeoutMs = g.requestTimeout !== undefined ? parseDuration('--request-timeout', g.requestTimeout) : undefined;
+  return connect({
+    kubeconfig: g.kubeconfig, context: g.context, env: ctx.env, signal: ctx.signal, requestTimeoutMs,
+    onRetry: (r) => {
+      reporter.event('retry', { ...r });
+      if (reporter.format === 'text') reporter.warn(`virtwork-apply: retry ${r.attempt}/${r.attempts - 1} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.what}: ${r.error}`);
+    },
+  });
 }
 
 /** The namespace of a command: `-n`, else the context's namespace, else `virtwork`. */

@@ -66,7 +66,8 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   const timeoutMs = parseDuration('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new VirtworkError('--wait cannot be combined with --dry-run (nothing is created to wait for)');
   let manifests = readManifests(dir);
-  const cluster = connectFrom(g, ctx);
+  const reporter = reporterFor(g.output, ctx);
+  const cluster = connectFrom(g, ctx, reporter);
   if (g.namespace !== undefined) {
     const infos = await discoverKinds(cluster, manifests);
     manifests = relocate(manifests, g.namespace, (m) => infos.get(m)!.namespaced);
@@ -74,7 +75,6 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   const { runId, source } = resolveRunId(manifests, opts.runId);
   manifests = stampRunId(manifests, runId);
   const namespaces = [...new Set(manifests.map((m) => m.object.metadata.namespace).filter((ns): ns is string => ns !== undefined))].sort();
-  const reporter = reporterFor(g.output, ctx);
   const audit = await auditFrom(g, ctx);
   const row = audit.startRun({ runId, command: opts.dryRun ? 'apply --dry-run' : 'apply', context: cluster.context, namespace: namespaces.join(',') || '-', dir });
   try {
@@ -99,7 +99,6 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
             reporter.event('object', { ...o });
             reporter.update();
           },
-          onRetry: (attempt, delayMs, err) => reporter.event('retry', { attempt, delayMs, error: String((err as Error)?.message ?? err) }),
         });
       } catch (err) {
         if (err instanceof ApplyObjectError) audit.recordObjects(row, 'failed', err.kind, 1);

@@ -55,9 +55,9 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const timeoutMs = parseDuration('--timeout', opts.timeout);
   if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
-  const cluster = connectFrom(g, ctx);
-  const namespace = namespaceOf(g, cluster);
   const reporter = reporterFor(g.output, ctx);
+  const cluster = connectFrom(g, ctx, reporter);
+  const namespace = namespaceOf(g, cluster);
   const plan = await planCleanup(cluster, { namespace, runId: opts.runId });
   preview(reporter, plan);
   const audit = await auditFrom(g, ctx);

@@ -37,9 +37,9 @@ failed or did not finish in time, 130 interrupted.`)
         if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
         if (opts.workload !== undefined) checkLabelValue('--workload', opts.workload);
         const waitMs = opts.wait ? parseDuration('--timeout', opts.timeout) : undefined;
-        const cluster = connectFrom(g, ctx);
-        const namespace = namespaceOf(g, cluster);
         const reporter = reporterFor(g.output, ctx);
+        const cluster = connectFrom(g, ctx, reporter);
+        const namespace = namespaceOf(g, cluster);
         if (opts.wait) reporter.progress(() => `migrating VMs in ${namespace}`);
         let outcomes;
         try {

@@ -24,9 +24,9 @@ Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
       setExit(await cancellable(ctx, async () => {
         const g = globalOptions(command);
         if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
-        const cluster = connectFrom(g, ctx);
-        const namespace = namespaceOf(g, cluster);
         const reporter = reporterFor(g.output, ctx);
+        const cluster = connectFrom(g, ctx, reporter);
+        const namespace = namespaceOf(g, cluster);
         const rows = await vmStatuses(cluster, { namespace, runId: opts.runId });
         rows.forEach((r) => reporter.event('vm', { namespace, ...r }));
         if (rows.length === 0) {

@@ -43,8 +43,8 @@ Exit codes: 0 all ready, 1 error, 2 usage, 3 a VM failed or timed out, 130 inter
     .action(async (opts: WaitCommandOptions, command: Command) => {
       setExit(await cancellable(ctx, async () => {
         const g = globalOptions(command);
-        const cluster = connectFrom(g, ctx);
         const reporter = reporterFor(g.output, ctx);
+        const cluster = connectFrom(g, ctx, reporter);
         if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
         const results = await waitAndReport(cluster, reporter, { namespace: namespaceOf(g, cluster), runId: opts.runId, for: opts.for, timeoutMs: parseDuration('--timeout', opts.timeout) });
         return results.every((r) => r.outcome === 'ready') ? APPLY_EXIT.ok : APPLY_EXIT.notReady;
