@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/synth-input';
+import { configNotes } from '../config/merge';
 import { RenderResult, renderToDir } from '../render';
 import { sealInput } from '../sealed-secrets';
 import { addConfigOptions } from './_config-options';
@@ -46,11 +47,12 @@ Examples:
 
 /**
  * What `virtwork synth` and the cdk8s app run: load the configuration, synthesize in memory, then replace
- * the output directory (`--output-dir` or its deprecated spelling `--output`, else `CDK8S_OUTDIR`, else `dist`).
+ * the output directory (notes about Go virtwork keys go to `ctx.err`) (`--output-dir` or its deprecated spelling `--output`, else `CDK8S_OUTDIR`, else `dist`).
  * Bad input leaves it untouched.
  */
-export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'>): RenderResult {
+export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'> & Partial<Pick<CliContext, 'err'>>): RenderResult {
   const loaded = loadConfig({ flags: opts, env: ctx.env, cwd: ctx.cwd });
+  for (const note of configNotes(loaded.merged)) ctx.err?.(`virtwork: ${note}\n`);
   const output = (opts.outputDir as string | undefined) ?? (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
   const { settings, origins } = loaded.merged;
   const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));

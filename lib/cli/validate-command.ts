@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { validateCatalog } from '../catalog/validate';
 import { CatalogSet, listCatalog } from '../config/catalog-dirs';
 import { findConfigFile } from '../config/loader';
-import { EMPTY_LAYER, mergeLayers } from '../config/merge';
+import { EMPTY_LAYER, configNotes, mergeLayers } from '../config/merge';
 import { ConfigRequest, loadConfig, loadMerged } from '../config/synth-input';
 import { sealInput } from '../sealed-secrets';
 import { UsageError, VirtworkError, show } from '../errors';
@@ -51,6 +51,7 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
     const files = renderCharts(app);
     const objects = app.charts.flatMap((c) => c.toJson() as Array<{ kind: string }>);
     const vms = objects.filter((o) => o.kind === 'VirtualMachine').length;
+    for (const note of configNotes(loaded.merged)) lines.push({ status: 'WARN', subject: 'config', message: note.replace(/^note: /, '') });
     const names = loaded.input.workloads.map((w) => w.name);
     lines.push({
       status: 'OK',

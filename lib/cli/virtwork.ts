@@ -3,6 +3,7 @@ import { packageInfo } from '../_package';
 import { CliContext, processContext } from './_context';
 import { EXIT_CODES_HELP, runCli, runMain } from './_main';
 import { initCommand } from './init-command';
+import { rejectGoFlags } from './_config-options';
 import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { workloadsCommand } from './workloads-command';
@@ -17,6 +18,7 @@ export function virtworkProgram(ctx: CliContext = processContext()): Command {
     .addCommand(workloadsCommand(ctx))
     .addCommand(initCommand(ctx))
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
+  program.hook('preAction', (_program, action) => rejectGoFlags(action));
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err }).showSuggestionAfterError(true)
       .configureHelp({ showGlobalOptions: true });

@@ -3,6 +3,7 @@ import { BUILTIN_WORKLOADS, DEFAULT_WORKLOADS } from '../workloads/_registry';
 import { CONFIG_ENV, CONFIG_FILE, SETTINGS, WORKLOAD_ENTRY, WORKLOAD_FLAGS, perWorkloadSettings } from './schema';
 import { Setting } from './setting';
 import { envNames } from './env';
+import { ENV_ALLOWLIST } from './go-compat';
 
 /** A setting's default as documented: `defaultDoc`, else the value in backquotes, else "unset". */
 export function formatDefault(s: Setting): string {
@@ -57,7 +58,7 @@ export function renderConfigurationDoc(): string {
     '',
     '## Selecting workloads',
     '',
-    ...[WORKLOAD_FLAGS.workloads, WORKLOAD_FLAGS.params].flatMap((s) => settingSection(s as Setting)),
+    ...[WORKLOAD_FLAGS.workloads, WORKLOAD_FLAGS.fromCatalog, WORKLOAD_FLAGS.params].flatMap((s) => settingSection(s as Setting)),
     `Without \`${WORKLOAD_FLAGS.workloads.flag}\` or \`${WORKLOAD_FLAGS.workloads.env}\`, the selection is the default`,
     `(${DEFAULT_WORKLOADS.map((w) => `\`${w}\``).join(', ')}), minus the entries with \`enabled: false\`, plus those with \`enabled: true\``,
     '(in file order). Chaos workloads are never selected by default. Naming an unknown workload, the same workload',
@@ -70,6 +71,19 @@ export function renderConfigurationDoc(): string {
     '`workload.key=value` pairs separated by commas. A value may itself contain commas: a comma starts a new pair',
     'only when what follows looks like `workload.key=`. Per key, `--params` > `VIRTWORK_PARAMS` > the file >',
     'the param\'s default. Every unknown key (with "did you mean") and every bad value is reported, not only the first.',
+    '',
+    '## Environment variables',
+    '',
+    'Every `VIRTWORK_*` variable is checked as strictly as the file: one that is no setting above is an error naming it,',
+    'with "did you mean" (`VIRTWORK_VMCOUNT: unknown variable (did you mean "VIRTWORK_VM_COUNT"?)`), so a typo never',
+    'passes silently. An empty variable counts as unset. These are read on purpose by other parts of virtwork and pass:',
+    '',
+    '| variable | read by |',
+    '| --- | --- |',
+    ...Object.entries(ENV_ALLOWLIST).map(([name, who]) => `| \`${name}\` | ${cell(who)} |`),
+    '',
+    'A variable of the Go virtwork whose meaning moved (`VIRTWORK_DRY_RUN`, `VIRTWORK_WAIT_FOR_READY`, `VIRTWORK_TIMEOUT`,',
+    '`VIRTWORK_KUBECONFIG`, …) is ignored with one note saying where it went; see [migrating-from-go.md](migrating-from-go.md).',
     '',
     '## SSH access',
     '',

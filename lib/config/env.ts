@@ -1,7 +1,9 @@
 import { parseParamsFlag } from '../params-grammar';
 import { checkValue, throwProblems } from './_problems';
 import { Environment, InputLayer } from './merge';
-import { SETTINGS, SettingName, WORKLOAD_FLAGS } from './schema';
+import { CONFIG_ENV, SETTINGS, SettingName, WORKLOAD_FLAGS } from './schema';
+import { ENV_ALLOWLIST, goEnv, goNote } from './go-compat';
+import { didYouMean } from '../_suggest';
 import { Setting } from './setting';
 
 /** The environment variables of a setting: its own, then one per alias (`VIRTWORK_<ALIAS>`). */
@@ -10,9 +12,17 @@ export function envNames(s: Setting): string[] {
   return [s.env, ...(s.aliases ?? []).map((a) => `VIRTWORK_${a.toUpperCase().replace(/-/g, '_')}`)];
 }
 
+/** Every `VIRTWORK_*` variable that is a setting (aliases included), the configuration file and the selection. */
+export function knownEnvNames(): string[] {
+  const names = [CONFIG_ENV, ...(Object.values(SETTINGS) as Setting[]).flatMap(envNames)];
+  return [...names, ...(Object.values(WORKLOAD_FLAGS) as Setting[]).flatMap(envNames)];
+}
+
 /**
  * Reads the `VIRTWORK_*` variables of every setting, the workload selection and the params. An empty
- * variable counts as unset. Every bad value is reported, naming the variable.
+ * variable counts as unset. Every bad value is reported, naming the variable; so is a `VIRTWORK_*` variable
+ * that is no setting (with "did you mean"), unless another tool reads it on purpose ({@link ENV_ALLOWLIST}).
+ * A variable of the Go virtwork that has another home here gives a note instead.
  */
 export function readEnv(env: Environment): InputLayer {
   const problems: string[] = [];
@@ -41,6 +51,20 @@ export function readEnv(env: Environment): InputLayer {
     });
     if (list !== undefined) layer.workloads = { names: list, where: selection.env! };
   }
+  const extra = WORKLOAD_FLAGS.fromCatalog;
+  const extraNames = env[extra.env!] ?? '';
+  if (extraNames !== '') {
+    const list = checkValue(extra, extra.fromText(extraNames), extra.env!, problems, { itemWhere: (i) => `${extra.env} (item ${i + 1})` });
+    if (list !== undefined) layer.fromCatalog = { names: list, where: extra.env! };
+  }
+  const notes: string[] = [];
+  for (const name of Object.keys(env).filter((n) => n.startsWith('VIRTWORK_')).sort()) {
+    if (knownEnvNames().includes(name) || name in ENV_ALLOWLIST) continue;
+    const go = goEnv(name);
+    if (go !== undefined) notes.push(goNote(name, go));
+    else problems.push(`${name}: unknown variable${didYouMean(name, knownEnvNames())}; virtwork reads the VIRTWORK_* variables of docs/configuration.md (unset it, or fix the name)`);
+  }
+  layer.notes = notes;
   const params = env[WORKLOAD_FLAGS.params.env!] ?? '';
   if (params !== '') {
     try {

@@ -17,6 +17,13 @@ export function flagAttribute(spec: string): string {
   return longFlag(spec).slice(2).replace(/^no-/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** The flag specs of a setting: its own, then one (hidden in --help) per alias, e.g. `--container-disk-image <ref>`. */
+export function flagSpecs(s: Setting): string[] {
+  if (s.flag === undefined) return [];
+  const value = /\s(<.*>)$/.exec(s.flag)?.[1];
+  return [s.flag, ...(s.aliases ?? []).map((a) => `--${a}${value ? ` ${value}` : ''}`)];
+}
+
 /**
  * Reads the options commander parsed for `virtwork synth` (attribute → string, or string[] for a repeatable
  * flag) into a layer. Every bad value is reported, naming the flag (a UsageError: the CLIs exit 2).
@@ -27,9 +34,11 @@ export function readFlags(opts: Readonly<Record<string, unknown>>): InputLayer {
   const where: Partial<Record<SettingName, string>> = {};
   for (const [name, s] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) {
     if (s.flag === undefined) continue;
-    const raw = opts[flagAttribute(s.flag)];
-    if (raw === undefined) continue;
-    const flag = longFlag(s.flag);
+    const given = flagSpecs(s).filter((spec) => opts[flagAttribute(spec)] !== undefined);
+    if (given.length > 1) problems.push(`${given.map(longFlag).join(' and ')} are the same setting (${s.key}); give one`);
+    if (given.length !== 1) continue;
+    const raw = opts[flagAttribute(given[0])];
+    const flag = longFlag(given[0]);
     const value = checkValue(s, flagValue(s, raw), flag, problems, { secret: s.secret, itemWhere: () => flag });
     if (value !== undefined) {
       settings[name] = value;
@@ -43,6 +52,13 @@ export function readFlags(opts: Readonly<Record<string, unknown>>): InputLayer {
     const flag = longFlag(selection.flag!);
     const list = checkValue(selection, flagValue(selection, names), flag, problems, { itemWhere: () => flag });
     if (list !== undefined) layer.workloads = { names: list, where: flag };
+  }
+  const extra = WORKLOAD_FLAGS.fromCatalog;
+  const extraNames = opts[flagAttribute(extra.flag!)];
+  if (extraNames !== undefined) {
+    const flag = longFlag(extra.flag!);
+    const list = checkValue(extra, flagValue(extra, extraNames), flag, problems, { itemWhere: () => flag });
+    if (list !== undefined) layer.fromCatalog = { names: list, where: flag };
   }
   const params = opts[flagAttribute(WORKLOAD_FLAGS.params.flag!)];
   if (params !== undefined) {

@@ -4,9 +4,13 @@ import { LineCounter, parseDocument } from 'yaml';
 import { VirtworkError, show } from '../errors';
 import { badValue, throwProblems, unknownKey } from './_problems';
 import {
-  CONFIG_ENV, CONFIG_FILE, SETTINGS, SettingName, WORKLOAD_ENTRY, configFileSchema, fileKeys, perWorkloadSettings,
+  CONFIG_ENV, CONFIG_FILE, SETTINGS, SettingName, WORKLOAD_ENTRY, WORKLOAD_FLAGS, configFileSchema, fileKeys, perWorkloadSettings,
   settingAt, workloadEntryKeys,
 } from './schema';
+import { goKey, goNote } from './go-compat';
+
+/** The Go virtwork's key for catalog entries to run (`--from-catalog`). */
+const FROM_CATALOG_KEY = 'from-catalog';
 import type { Environment } from './merge';
 import { Setting } from './setting';
 
@@ -30,6 +34,8 @@ export interface FileLayer {
   readonly settings: Partial<Record<SettingName, unknown>>;
   /** The `workloads` map, in file order. */
   readonly workloads: ReadonlyMap<string, WorkloadEntry>;
+  /** One `note: …` per key of the Go virtwork that was read but has another home here. */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -65,7 +71,9 @@ export function parseConfigFile(text: string, path: string, dir: string): FileLa
   const raw = parseYaml(text, path);
   if (raw === null || raw === undefined) return { path, dir, settings: {}, workloads: new Map() };
   const problems: string[] = [];
-  const top = normaliseMap(raw, `${path}`, '', fileKeys(), aliasesOf(Object.values(SETTINGS) as Setting[], true), problems, forbiddenTop());
+  const notes: string[] = [];
+  const top = normaliseMap(raw, `${path}`, '', fileKeys(), aliasesOf(Object.values(SETTINGS) as Setting[], true), problems, forbiddenTop(), notes);
+  const fromCatalog = readFromCatalog(top, path, problems, notes);
   const workloads = top.workloads;
   if (workloads !== undefined) {
     if (!isMap(workloads)) {
@@ -100,7 +108,28 @@ export function parseConfigFile(text: string, path: string, dir: string): FileLa
     }
   }
   throwProblems(problems);
-  return toLayer(parsed.data!, path, dir);
+  const layer = toLayer(parsed.data!, path, dir);
+  const entries = new Map(layer.workloads);
+  for (const name of fromCatalog) entries.set(name, { settings: {}, ...entries.get(name), enabled: true });
+  return { ...layer, workloads: entries, notes };
+}
+
+/**
+ * The Go key `from-catalog` (a list of catalog entry names), read as `workloads.<name>.enabled: true` for each,
+ * with one note; removed from `top`.
+ */
+function readFromCatalog(top: Record<string, unknown>, path: string, problems: string[], notes: string[]): string[] {
+  const value = top[FROM_CATALOG_KEY];
+  delete top[FROM_CATALOG_KEY];
+  if (value === undefined || value === null) return [];
+  const names = WORKLOAD_FLAGS.fromCatalog.schema.safeParse(value);
+  if (!names.success) {
+    problems.push(badValue(`${path}: ${FROM_CATALOG_KEY}`, WORKLOAD_FLAGS.fromCatalog, value));
+    return [];
+  }
+  notes.push(`note: ${path}: ${FROM_CATALOG_KEY}: a Go virtwork key, read as workloads.<name>.enabled: true for ${names.data.join(', ')} ` +
+    '(catalog entries are selected like built-ins here; the default workloads stay selected unless disabled)');
+  return names.data;
 }
 
 function parseYaml(text: string, path: string): unknown {
@@ -161,7 +190,7 @@ function forbiddenTop(): Map<string, string> {
  */
 function normaliseMap(
   raw: unknown, path: string, prefix: string, known: readonly string[], aliases: ReadonlyMap<string, string>,
-  problems: string[], forbidden: ReadonlyMap<string, string>,
+  problems: string[], forbidden: ReadonlyMap<string, string>, goNotes?: string[],
 ): Record<string, unknown> {
   if (!isMap(raw)) {
     problems.push(`${path}: must be a mapping of settings (${known.join(', ')}), got ${show(raw)}`);
@@ -171,6 +200,19 @@ function normaliseMap(
   const spelledAs = new Map<string, string>();
   for (const [key, value] of Object.entries(raw)) {
     const canonical = known.includes(key) ? key : aliases.get(key);
+    if (canonical === undefined && goNotes !== undefined && key.replace(/_/g, '-') === FROM_CATALOG_KEY) {
+      out[FROM_CATALOG_KEY] = value;
+      continue;
+    }
+    const go = goNotes === undefined ? undefined : goKey(key);
+    if (canonical === undefined && go !== undefined) {
+      goNotes!.push(goNote(`${path}: ${key}`, go));
+      continue;
+    }
+    if (canonical === undefined && goNotes !== undefined && forbidden.has(key) && (value === '' || value === null)) {
+      goNotes.push(`note: ${path}: ${key}: empty, ignored (${forbidden.get(key)})`);
+      continue;
+    }
     if (canonical === undefined) {
       const reason = forbidden.get(key);
       const shown = `${prefix}${/^[\w.-]+$/.test(key) ? key : show(key)}`;

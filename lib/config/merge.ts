@@ -25,8 +25,12 @@ export interface InputLayer {
   readonly where: Partial<Record<SettingName, string>>;
   /** The workload selection, when given. */
   readonly workloads?: { readonly names: readonly string[]; readonly where: string };
+  /** Workloads appended to the selection (the Go virtwork's `--from-catalog`), when given. */
+  readonly fromCatalog?: { readonly names: readonly string[]; readonly where: string };
   /** Params, when given. */
   readonly params?: ParamsInput;
+  /** One `note: …` per Go virtwork variable that was read but has another home here. */
+  readonly notes?: readonly string[];
 }
 
 /** An empty layer (no variable or flag given). */
@@ -127,7 +131,10 @@ function valueFrom(l: Parameters<typeof mergeLayers>[0], name: SettingName, sour
 
 function selectionOf(l: Parameters<typeof mergeLayers>[0]): Selected[] {
   const given = l.flags.workloads ?? l.env.workloads;
-  if (given) return given.names.map((name) => ({ name, where: given.where }));
+  const extra = l.flags.fromCatalog ?? l.env.fromCatalog;
+  if (given || extra) {
+    return [given, extra].flatMap((g) => g?.names.map((name) => ({ name, where: g.where })) ?? []);
+  }
   const selected: Selected[] = DEFAULT_WORKLOADS.map((name) => ({ name, where: 'the default selection' }));
   for (const [name, entry] of l.file?.workloads ?? []) {
     const where = `${l.file!.path}: workloads.${name}`;
@@ -136,4 +143,9 @@ function selectionOf(l: Parameters<typeof mergeLayers>[0]): Selected[] {
     if (entry.enabled === true && at < 0) selected.push({ name, where });
   }
   return selected;
+}
+
+/** The notes of the file and environment layers (Go virtwork keys and variables that were read and ignored). */
+export function configNotes(m: MergedConfig): string[] {
+  return [...(m.file?.notes ?? []), ...(m.env.notes ?? [])];
 }

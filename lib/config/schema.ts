@@ -102,9 +102,10 @@ export const SETTINGS = {
     key: 'ssh-password-hash', env: 'VIRTWORK_SSH_PASSWORD_HASH', flag: '--ssh-password-hash <hash>', secret: true,
     description: 'Password of the SSH user as a crypt(3) hash, used as is; safe to commit.',
   }),
-  sshAuthorizedKeys: setting(listKind(sshPublicKey, { allowed: 'a list of public SSH key lines', envSeparator: 'newline' }), {
+  sshAuthorizedKeys: setting(listKind(sshPublicKey, { allowed: 'a list of public SSH key lines', envSeparator: 'keys', flagSeparator: 'keys' }), {
     key: 'ssh-authorized-keys', env: 'VIRTWORK_SSH_AUTHORIZED_KEYS', flag: '--ssh-key <key>', repeatable: true,
-    description: 'Public SSH keys of the SSH user. The environment variable holds one key per line; the flag takes one key per occurrence (never split on commas).',
+    description: 'Public SSH keys of the SSH user. The variable and each --ssh-key hold one key per line, or the Go virtwork\'s ' +
+      'comma-separated keys: a comma starts a new key only before a key type (ssh-…, ecdsa-…, sk-…), so a comment may hold commas.',
   }),
   sshKeyFiles: setting(listKind(textKind({ pattern: PATH, allowed: 'a file path', type: 'path' }), {
     allowed: 'a list of file paths', envSeparator: 'colon',
@@ -140,6 +141,13 @@ export const WORKLOAD_FLAGS = {
     notInFile: 'select workloads with workloads.<name>.enabled',
     defaultDoc: `\`${DEFAULT_WORKLOADS.join(',')}\`, changed by \`workloads.<name>.enabled\` in the file`,
     description: 'Workloads to synthesize, exactly and in this order: built-ins and catalog entries, comma-separated (the flag may be repeated).',
+  }),
+  fromCatalog: setting(listKind(workloadName, { allowed: 'a list of workload names', envSeparator: 'words', flagSeparator: 'comma' }), {
+    key: 'from-catalog', env: 'VIRTWORK_FROM_CATALOG', flag: '--from-catalog <names>', repeatable: true,
+    notInFile: 'the Go virtwork\'s key; in the file it is read as workloads.<name>.enabled: true (with a note)',
+    defaultDoc: 'none',
+    description: 'The Go virtwork\'s spelling: workloads appended to the selection (without --workloads / VIRTWORK_WORKLOADS, ' +
+      'the selection is only these). The variable separates names with commas or spaces.',
   }),
   params: setting(textKind({ pattern: /^[\s\S]*$/, allowed: 'workload.key=value pairs', type: 'params' }), {
     key: 'params', env: 'VIRTWORK_PARAMS', flag: '--params <pairs>', repeatable: true,

@@ -105,9 +105,22 @@ export function oneOfKind<T extends string>(values: readonly T[]): Kind<T> {
   };
 }
 
+/**
+ * A comma that starts a new public key: followed by a key type (`ssh-…`, `ecdsa-sha2-…`, `sk-…`) and base64 that
+ * starts like every OpenSSH key blob (`AAAA`). A comma inside a key's comment never matches.
+ */
+const KEY_COMMA = /,\s*(?=(?:ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9]+|sk-[a-z0-9@.-]+)\s+AAAA)/;
+
+/** Public SSH keys from text: one per line, and the Go virtwork's comma-separated form (commas before a key type). */
+export function splitKeys(text: string): string[] {
+  return text.split(/\r?\n/).flatMap((line) => line.split(KEY_COMMA));
+}
+
 /** How list items are separated in the text of an environment variable (or of one flag occurrence). */
 export const SEPARATORS = {
   comma: { name: 'commas', split: (t: string) => t.split(',') },
+  keys: { name: 'newlines, or commas before a key type', split: splitKeys },
+  words: { name: 'commas or spaces', split: (t: string) => t.split(/[,\s]+/) },
   newline: { name: 'newlines', split: (t: string) => t.split(/\r?\n/) },
   colon: { name: "':'", split: (t: string) => t.split(':') },
 } as const;

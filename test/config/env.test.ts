@@ -37,9 +37,21 @@ describe('readEnv', () => {
     expect(layer.params).toEqual({ values: { cpu: { 'cpu-method': 'all' }, memory: { 'vm-stressors': '2' } }, where: 'VIRTWORK_PARAMS' });
   });
 
-  it('treats an empty variable as unset and ignores variables it does not know', () => {
-    expect(readEnv({ VIRTWORK_NAMESPACE: '', VIRTWORK_WORKLOADS: '', VIRTWORK_PARAMS: '', VIRTWORK_OTHER: 'x', HOME: '/' }))
-      .toEqual({ settings: {}, where: {} });
+  it('treats an empty variable as unset and ignores variables that are not VIRTWORK_*', () => {
+    expect(readEnv({ VIRTWORK_NAMESPACE: '', VIRTWORK_WORKLOADS: '', VIRTWORK_PARAMS: '', HOME: '/', VIRTWORKS: 'x' }))
+      .toEqual({ settings: {}, where: {}, notes: [] });
+  });
+
+  it('fails on an unknown VIRTWORK_* variable, even an empty one, with "did you mean"', () => {
+    expect(() => readEnv({ VIRTWORK_OTHER: 'x', VIRTWORK_NAMSPACE: '' })).toThrow(
+      'VIRTWORK_NAMSPACE: unknown variable (did you mean "VIRTWORK_NAMESPACE"?); virtwork reads the VIRTWORK_* variables of docs/configuration.md (unset it, or fix the name)\n' +
+      'VIRTWORK_OTHER: unknown variable (did you mean "VIRTWORK_SIZE"?); virtwork reads the VIRTWORK_* variables of docs/configuration.md (unset it, or fix the name)');
+  });
+
+  it('reads a Go virtwork variable that moved as a note, and passes the allowlisted ones', () => {
+    const layer = readEnv({ VIRTWORK_VERBOSE: 'true', VIRTWORK_AUDIT_DB: 'a.sqlite', VIRTWORK_CRD_DIR: '/crds' });
+    expect(layer.settings).toEqual({});
+    expect(layer.notes).toEqual([expect.stringMatching(/^note: VIRTWORK_VERBOSE: a Go virtwork setting, ignored; here: no setting/)]);
   });
 
   it.each([

@@ -28,7 +28,28 @@ describe('kinds', () => {
     expect(SETTINGS.sshKeyFiles.fromText('/a:b.pub::')).toEqual(['/a', 'b.pub']);
     expect(WORKLOAD_FLAGS.workloads.fromText(' cpu, ,memory ')).toEqual(['cpu', 'memory']);
     expect(WORKLOAD_FLAGS.workloads.splitFlag!('cpu,memory')).toEqual(['cpu', 'memory']);
-    expect(SETTINGS.sshAuthorizedKeys.splitFlag).toBeUndefined();
+  });
+
+  describe('SSH keys in the Go comma format', () => {
+    const ED = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHlzcnR1aXZ3eHl6MDEyMzQ1Njc4OWFiY2RlZmdoaWpr';
+    const RSA = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDfakekey';
+    const ECDSA = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY';
+    const SK = 'sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t';
+
+    it.each([
+      ['two keys, the Go way', `${ED} alice@host,${RSA} bob@host`, [`${ED} alice@host`, `${RSA} bob@host`]],
+      ['a comma and spaces before the next key', `${ED} a ,  ${ECDSA} b`, [`${ED} a`, `${ECDSA} b`]],
+      ['comments that hold commas stay whole', `${ED} Alice, Bob, and Carol,${SK} dave,eve`, [`${ED} Alice, Bob, and Carol`, `${SK} dave,eve`]],
+      ['a comment that names a key type without a key', `${ED} moved,ssh-rsa later`, [`${ED} moved,ssh-rsa later`]],
+      ['keys without comments', `${ED},${RSA}`, [ED, RSA]],
+      ['one key per line, as before', `${ED} a,b\n${RSA} c`, [`${ED} a,b`, `${RSA} c`]],
+    ])('splits %s', (_name, text, keys) => {
+      // WHEN the variable or one --ssh-key holds the text
+      // THEN each key is one item, never two keys in one line and never a key cut in two
+      expect(SETTINGS.sshAuthorizedKeys.fromText(text)).toEqual(keys);
+      expect(SETTINGS.sshAuthorizedKeys.splitFlag!(text)).toEqual(keys);
+      for (const key of keys) expect(SETTINGS.sshAuthorizedKeys.item!.schema.safeParse(key).success).toBe(true);
+    });
   });
 });
 
