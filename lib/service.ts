@@ -25,7 +25,7 @@ export interface ServicePort {
 
 /** Props of {@link WorkloadService}. */
 export interface WorkloadServiceProps {
-  /** Service name (DNS-1123 label, at most 63 characters): clients reach `<name>.<namespace>.svc`. */
+  /** Service name (DNS-1123 label, at most 63 characters): guests of the namespace reach it by this name (see serviceHost). */
   readonly name: string;
   /** Namespace of the Service (that of the VMs it selects). */
   readonly namespace: string;
@@ -132,7 +132,13 @@ export function pairedServiceName(base: string, index: number): string {
   return index === 0 ? base : `${base}-${index}`;
 }
 
-/** In-cluster DNS name of a Service. */
-export function serviceHost(name: string, namespace: string): string {
-  return `${name}.${namespace}.svc.cluster.local`;
+/**
+ * Host name a guest uses to reach a Service of its own namespace: the Service's short name. It is resolved through
+ * the namespace search domain (`<namespace>.svc.<cluster-domain>`) that KubeVirt hands the guest by DHCP (masquerade
+ * binding), so the user-data does not depend on the namespace (or the cluster domain) and `virtwork-apply apply -n`
+ * can move the objects without rewriting it. Every server host name written into a guest comes from here.
+ * @see docs/architecture.md ("Names the guests resolve")
+ */
+export function serviceHost(serviceName: string): string {
+  return serviceName;
 }

@@ -1,4 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
+import { SHIPPED_CATALOG_DIR, catalogRegistry, loadCatalogEntries } from '../lib/catalog';
+import { Manifest, parseManifestText } from '../lib/cluster/manifests';
+import { relocate } from '../lib/cluster/run-id';
+import { KUSTOMIZATION_FILE, synthesize } from '../lib/synth';
+import { BUILTIN_WORKLOADS } from '../lib/workloads/_registry';
 import { LABEL_KUBEVIRT_VM_NAME, WorkloadService, WorkloadServiceProps, pairedServiceName, serviceHost } from '../lib/service';
 import { K8sObject, validateObjects } from './support/validators';
 
@@ -89,7 +94,47 @@ describe('pairedServiceName / serviceHost', () => {
     ]);
   });
 
-  it('names a Service by its in-cluster DNS name', () => {
-    expect(serviceHost('virtwork-tps-server', 'load')).toBe('virtwork-tps-server.load.svc.cluster.local');
+  it('reaches a Service by its short name, resolved through the namespace search domain (no namespace in it)', () => {
+    expect(serviceHost('virtwork-tps-server')).toBe('virtwork-tps-server');
+  });
+});
+
+describe('user-data does not depend on the namespace (issue 13, item 6)', () => {
+  const registry = { ...BUILTIN_WORKLOADS, ...catalogRegistry(loadCatalogEntries(SHIPPED_CATALOG_DIR, ['redis-bench'])) };
+  const workloads = [{ name: 'network', vmCount: 2 }, { name: 'tps', vmCount: 2 }, { name: 'redis-bench', vmCount: 2 }];
+  const synthIn = (namespace: string): Manifest[] =>
+    [...synthesize({ namespace, runId: 'r1', workloads, registry })]
+      .filter(([file]) => file !== KUSTOMIZATION_FILE)
+      .flatMap(([file, text]) => parseManifestText(text, file));
+  const withoutNamespace = (m: Manifest) => {
+    const { namespace: _ignored, ...metadata } = m.object.metadata;
+    return { ...m.object, metadata };
+  };
+  const secrets = (ms: Manifest[]) => ms.filter((m) => m.object.kind === 'Secret');
+
+  it('synthesizes byte-identical cloud-init Secrets in two namespaces, apart from metadata.namespace', () => {
+    // GIVEN the same multi-VM configuration (network, tps and a catalog entry with a service) in two namespaces
+    const [a, b] = [synthIn('load-a'), synthIn('load-b')];
+    // THEN the Secrets carry the same user-data byte for byte, and nothing else differs but the namespace
+    expect(secrets(a).length).toBeGreaterThanOrEqual(12);
+    expect(secrets(a).map((m) => (m.object as any).stringData.userdata)).toEqual(secrets(b).map((m) => (m.object as any).stringData.userdata));
+    expect(secrets(a).map(withoutNamespace)).toEqual(secrets(b).map(withoutNamespace));
+    // AND the user-data names the servers by their short Service names
+    const userdata = secrets(a).map((m) => (m.object as any).stringData.userdata).join('\n');
+    expect(userdata).not.toContain('load-a');
+    expect(userdata).not.toContain('svc.cluster.local');
+  });
+
+  it('makes `apply -n` relocation equal to synthesizing in the target namespace', () => {
+    // GIVEN dist/ synthesized for "load-a", relocated to "load-b" as `virtwork-apply apply -n load-b` does
+    const moved = relocate(synthIn('load-a'), 'load-b', (m) => m.object.kind !== 'Namespace');
+    // THEN every object is what synthesis in "load-b" gives (the server host names included), except the firmware
+    // UUID, which synthesis derives from namespace and name and relocation keeps
+    const noFirmware = (ms: Manifest[]) => ms.map((m) => {
+      const o = structuredClone(m.object) as any;
+      if (o.kind === 'VirtualMachine') delete o.spec.template.spec.domain.firmware;
+      return o;
+    });
+    expect(noFirmware(moved)).toEqual(noFirmware(synthIn('load-b')));
   });
 });

@@ -42,7 +42,7 @@ export class CatalogWorkload extends Workload {
     for (const [key, value] of Object.entries(resolved)) values.set(key, substitutionText(key, value));
     const serviceName = this.serviceName(`virtwork-${entry.name}`);
     const builtins: [string, string][] = [['virtwork:entry', entry.name], ['virtwork:namespace', this.namespace]];
-    if (entry.service) builtins.push(['virtwork:service', serviceName], ['virtwork:service-host', serviceHost(serviceName, this.namespace)]);
+    if (entry.service) builtins.push(['virtwork:service', serviceName], ['virtwork:service-host', serviceHost(serviceName)]);
     for (const script of entry.scripts) builtins.push([`script:${script.file}`, script.installPath]);
     for (const [key, value] of builtins) values.set(key, checkSafeText(`${entry.name}: {{${key}}}`, value));
 

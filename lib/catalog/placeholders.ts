@@ -3,7 +3,7 @@ import { VirtworkError, show } from '../errors';
 /**
  * Values virtwork substitutes itself, written `{{virtwork:<name>}}` in a unit or script:
  * `entry` (the entry name), `namespace`, `service` (the entry's Service, `virtwork-<entry>`),
- * `service-host` (its cluster DNS name `virtwork-<entry>.<namespace>.svc.cluster.local`) and
+ * `service-host` (the host name clients use to reach that Service from the same namespace, see serviceHost) and
  * `role` (the VM's role; role-based entries only).
  */
 export const BUILTIN_PLACEHOLDERS = ['entry', 'namespace', 'service', 'service-host', 'role'] as const;

@@ -66,7 +66,7 @@ export class NetworkWorkload extends Workload {
       }));
     });
     for (let i = 0; i < this.vmCount; i++) {
-      const host = serviceHost(this.serviceName(IPERF3_SERVICE, 'server', i), this.namespace);
+      const host = serviceHost(this.serviceName(IPERF3_SERVICE, 'server', i));
       const test = `iperf3 -c ${host} -p ${IPERF3_PORT} -t ${p['test-duration']} -P ${p['parallel-streams']} --bidir`;
       this.addRole({
         role: 'client',

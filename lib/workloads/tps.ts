@@ -86,7 +86,7 @@ export class TpsWorkload extends Workload {
       }));
     });
     for (let i = 0; i < this.vmCount; i++) {
-      const host = serviceHost(this.serviceName(TPS_SERVICE, 'server', i), this.namespace);
+      const host = serviceHost(this.serviceName(TPS_SERVICE, 'server', i));
       const script = clientScript({ host, iterations: p.iterations, duration: p.duration, bytes: file.bytes });
       this.addRole({
         role: 'client',

@@ -80,7 +80,7 @@ describe('CatalogWorkload', () => {
     expect(client.packages).toEqual(expect.arrayContaining(['demo-common']));
     expect(client.packages).not.toContain('demo-server');
     expect(file(client, '/usr/local/bin/virtwork-demo-client.sh')).toBe(
-      '#!/bin/bash\nset -euo pipefail\nexec demo-client --host virtwork-demo.load.svc.cluster.local --tests set,get --opts a=1,b=two --role client\n',
+      '#!/bin/bash\nset -euo pipefail\nexec demo-client --host virtwork-demo --tests set,get --opts a=1,b=two --role client\n',
     );
     expect(client.write_files.find((f) => f.path === '/usr/local/bin/virtwork-demo-client.sh')!.permissions).toBe('0755');
     expect(execLines(file(client, '/etc/systemd/system/virtwork-demo-client.service')!)).toEqual([['/usr/local/bin/virtwork-demo-client.sh']]);

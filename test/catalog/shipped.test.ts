@@ -84,7 +84,7 @@ describe('redis-bench (the reference defects fixed)', () => {
     const objects = synth('redis-bench', 1, { 'test-mode': 'lpush,lpop' });
     const [[bash, c, loop]] = execLines(unitOf(userData(objects, 'virtwork-redis-bench-client-0'), 'virtwork-redis-bench-client.service'));
     expect([bash, c]).toEqual(['/bin/bash', '-c']);
-    expect(loop).toBe('while true; do valkey-benchmark -h virtwork-redis-bench.virtwork.svc.cluster.local -p 6379 -c 10 -n 100000 ' +
+    expect(loop).toBe('while true; do valkey-benchmark -h virtwork-redis-bench -p 6379 -c 10 -n 100000 ' +
       '-d 256 -P 1 -t lpush,lpop -q; sleep 30; done');
     expect(loop).not.toMatch(/&& sleep/);
     const service = objects.find((o) => o.kind === 'Service')!;
@@ -109,7 +109,7 @@ describe('nginx-ab', () => {
     expect(client.packages).not.toContain('nginx');
     expect(unitOf(server, 'virtwork-nginx-ab-server.service')).toMatch(/^Wants=nginx\.service$/m);
     const script = client.write_files.find((f) => f.path === '/usr/local/bin/virtwork-nginx-ab-client.sh')!.content;
-    expect(script).toMatch(/^URL="http:\/\/virtwork-nginx-ab\.virtwork\.svc\.cluster\.local\/virtwork\/payload\.bin"$/m);
+    expect(script).toMatch(/^URL="http:\/\/virtwork-nginx-ab\/virtwork\/payload\.bin"$/m);
     expect(script).toMatch(/^KEEPALIVE=true$/m);
     expect(objects.find((o) => o.kind === 'Service')!.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 80, protocol: 'TCP' }]);
   });

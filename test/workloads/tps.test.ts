@@ -44,7 +44,7 @@ describe('TpsWorkload', () => {
     expect(entry(clientUnit, 'RestartSec')).toBe('30');
     const script = fileOf(client, CLIENT_SCRIPT);
     expect(vars(script)).toMatchObject({
-      SERVER: 'virtwork-tps-server.load.svc.cluster.local', ITERATIONS: '30', MSG_SIZE: '64', DURATION: '60',
+      SERVER: 'virtwork-tps-server', ITERATIONS: '30', MSG_SIZE: '64', DURATION: '60',
       FILE_SIZE_BYTES: String(10 * 1024 ** 2),
     });
     expect(script).toContain('netperf -H "$SERVER" -p 12865 -t TCP_RR -l "$DURATION" -- -r "$MSG_SIZE,$MSG_SIZE" -P ",12866"');
@@ -126,7 +126,7 @@ sandboxed('tps scripts, run against each other', () => {
       ip link set lo up
       S=$(mktemp -d) && mount -t tmpfs tmpfs "$S" && mkdir -p "$S/bin" "$S/up" "$S/work"
       mount -t overlay overlay -o lowerdir=/etc,upperdir="$S/up",workdir="$S/work" /etc
-      echo "127.0.0.1 virtwork-tps-server.virtwork.svc.cluster.local" >> /etc/hosts
+      echo "127.0.0.1 virtwork-tps-server" >> /etc/hosts
       mount -t tmpfs tmpfs /srv
       printf '#!/bin/sh\\nexec sleep 600\\n' > "$S/bin/netserver"
       printf '#!/bin/sh\\necho "netperf stand-in: $*"\\n' > "$S/bin/netperf"
@@ -148,7 +148,7 @@ ${client}VIRTWORK_CLIENT
     // THEN the file is 3072 bytes, the client counted complete transfers of it, and it keeps cycling (killed by timeout)
     expect(r.out).toContain('file bytes: 3072');
     expect(r.out).toContain('Server is ready.');
-    expect(r.out).toContain('netperf stand-in: -H virtwork-tps-server.virtwork.svc.cluster.local -p 12865 -t TCP_RR -l 1 -- -r 64,64 -P ,12866');
+    expect(r.out).toContain('netperf stand-in: -H virtwork-tps-server -p 12865 -t TCP_RR -l 1 -- -r 64,64 -P ,12866');
     const completed = /Completed: {2}(\d+) transfers in (\d+)s/.exec(r.out);
     expect(completed).not.toBeNull();
     expect(Number(completed![1])).toBeGreaterThan(0);
