@@ -1,19 +1,21 @@
 import { Construct } from 'constructs';
-import { ParamInput, defineParams, int, list, signal } from '../params';
+import { ParamInput, bool, defineParams, int, list, signal } from '../params';
 import { execLine, renderUnit, systemdQuote } from '../systemd-unit';
 import { Workload, WorkloadProps } from './_workload';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-process.sh';
 
 /**
- * Process names (exact `comm`) chaos-process never signals: init, login and remote access, logging, time,
- * networking, cloud-init, the guest agent and shells. Names starting with `virtwork-` are protected as well.
+ * Process-name families (bash glob patterns on `comm`, the kernel's 15-character process name) chaos-process never
+ * signals: init and every `systemd*` daemon (journald, udevd, logind, oomd, homed, timesyncd, …), the helpers systemd
+ * names in parentheses (`(udev-worker)`, `(sd-pam)`, …), OpenSSH (`sshd`, `sshd-session`, `sshd-auth`, …), the guest
+ * agent, cloud-init, D-Bus, consoles and logins, logging, time, networking and shells. Names starting with
+ * `virtwork-` are protected as well, and so are the processes of virtwork's own units (see `target-workloads`).
  */
 export const PROTECTED_PROCESSES: readonly string[] = [
-  'systemd', 'systemd-journal', 'systemd-logind', 'systemd-udevd', 'systemd-resolve', 'systemd-network',
-  'systemd-userdbd', 'systemd-userwor', '(sd-pam)', 'sshd', 'sshd-session', 'dbus-daemon', 'dbus-broker',
-  'dbus-broker-lau', 'agetty', 'login', 'sudo', 'auditd', 'rsyslogd', 'chronyd', 'NetworkManager', 'cloud-init',
-  'qemu-ga', 'bash', 'sh',
+  'init', 'systemd*', '(*)', 'sshd*', 'qemu-ga*', 'qemu-guest-ag*', 'cloud-init*', 'dbus*', 'agetty', 'getty',
+  'login', 'sudo', 'su', 'auditd', 'rsyslogd', 'journal*', 'chronyd', 'NetworkManager', 'dhclient', 'polkitd',
+  'bash', 'sh', 'virtwork-*',
 ];
 
 /** Params of {@link ChaosProcessWorkload}. */
@@ -27,6 +29,10 @@ export const CHAOS_PROCESS_PARAMS = defineParams({
     allowed: 'a ";"-separated list of process names (exact comm, at most 15 letters, digits, "_", ".", ":", "+", "@", "-")',
     description: 'Further process names (exact comm) never signalled, besides the built-in protected list',
   }),
+  'target-workloads': bool({
+    default: false,
+    description: 'Also signal the processes of the other virtwork workload units (virtwork-*.service) on the VM',
+  }),
 });
 
 /** Props of {@link ChaosProcessWorkload}. */
@@ -38,7 +44,9 @@ export interface ChaosProcessWorkloadProps extends WorkloadProps {
 /**
  * Every `interval` seconds sends `signal` to one random eligible guest process (`virtwork-chaos-process.service`).
  * Eligible: PID ≥ `min-pid`, not a kernel thread, not in the script's own session (itself, `ps`, its pipelines),
- * and a name (`comm`, compared exactly) not protected. Opt-in: never a default workload.
+ * a name (`comm`) in no protected family and not in `exclude`, and not in a `virtwork-*.service` cgroup (its own unit
+ * never; the other workloads' units only with `target-workloads`). `virtwork-chaos-process.sh --list` prints the
+ * eligible processes and exits. Opt-in: never a default workload.
  */
 export class ChaosProcessWorkload extends Workload {
   /** Workload name. */
@@ -64,6 +72,7 @@ export class ChaosProcessWorkload extends Workload {
             env('CHAOS_INTERVAL', String(p.interval)),
             env('CHAOS_MIN_PID', String(p['min-pid'])),
             env('CHAOS_EXCLUDE', p.exclude.join(' ')),
+            env('CHAOS_TARGET_WORKLOADS', p['target-workloads'] ? '1' : '0'),
             ['ExecStart', execLine([SCRIPT])],
             ['Restart', 'always'],
             ['RestartSec', '10'],
@@ -80,19 +89,17 @@ function chaosScript(): string {
   return [
     '#!/bin/bash',
     '# virtwork chaos-process: every CHAOS_INTERVAL seconds send CHAOS_SIGNAL to one random eligible process.',
+    '# --list: print the eligible processes ("<pid> <comm>") once and exit.',
     'set -euo pipefail',
     'CHAOS_SIGNAL=${CHAOS_SIGNAL:-SIGTERM}',
     'CHAOS_INTERVAL=${CHAOS_INTERVAL:-30}',
     'CHAOS_MIN_PID=${CHAOS_MIN_PID:-1000}',
     'CHAOS_EXCLUDE=${CHAOS_EXCLUDE:-}',
+    'CHAOS_TARGET_WORKLOADS=${CHAOS_TARGET_WORKLOADS:-0}',
     '',
-    '# Exact process names (comm) that are never signalled; names starting with "virtwork-" neither.',
+    '# Process-name families (glob patterns on comm) that are never signalled, then the exact names of CHAOS_EXCLUDE.',
     `PROTECTED=(${PROTECTED_PROCESSES.map((n) => `'${n}'`).join(' ')})`,
     'read -r -a EXTRA <<< "$CHAOS_EXCLUDE"',
-    'declare -A SKIP=()',
-    'for name in "${PROTECTED[@]}" "${EXTRA[@]}"; do',
-    '  SKIP[$name]=1',
-    'done',
     '# Our own session: this script, ps, and every pipeline it forks.',
     'MY_SID=$(ps -o sid= -p $$ | tr -d " ")',
     '',
@@ -100,20 +107,47 @@ function chaosScript(): string {
     '  echo "[$(date \'+%Y-%m-%d %H:%M:%S\')] $*"',
     '}',
     '',
+    'protected_name() {',
+    '  local pattern',
+    '  for pattern in "${PROTECTED[@]}"; do',
+    '    # shellcheck disable=SC2053 # the right-hand side is a glob pattern on purpose',
+    '    [[ $1 != $pattern ]] || return 0',
+    '  done',
+    '  for pattern in "${EXTRA[@]}"; do',
+    '    [[ $1 != "$pattern" ]] || return 0',
+    '  done',
+    '  return 1',
+    '}',
+    '',
+    '# True when the process runs in a protected virtwork unit: our own always, the others unless CHAOS_TARGET_WORKLOADS=1.',
+    'protected_unit() {',
+    '  local line',
+    '  while IFS= read -r line; do',
+    '    if [[ $line =~ /virtwork-chaos-process\\.service(/|$) ]]; then return 0; fi',
+    '    if [ "$CHAOS_TARGET_WORKLOADS" != 1 ] && [[ $line =~ /virtwork-[^/]+\\.service(/|$) ]]; then return 0; fi',
+    '  done < "/proc/$1/cgroup"',
+    '  return 1',
+    '} 2>/dev/null',
+    '',
     'eligible() {',
     '  local pid ppid sid comm',
     '  while read -r pid ppid sid comm; do',
     '    [ "$pid" -ge "$CHAOS_MIN_PID" ] || continue',
     '    if [ "$pid" -eq "$$" ] || [ "$sid" -eq "$MY_SID" ]; then continue; fi',
-    '    [ "$ppid" -ne 2 ] || continue',
-    '    [ -z "${SKIP[$comm]:-}" ] || continue',
-    '    [[ "$comm" != virtwork-* ]] || continue',
+    '    # kernel threads: kthreadd (parent 0, like init) and its children',
+    '    if [ "$ppid" -eq 0 ] || [ "$ppid" -eq 2 ]; then continue; fi',
+    '    if protected_name "$comm" || protected_unit "$pid"; then continue; fi',
     '    echo "$pid $comm"',
     '  done < <(ps -eo pid=,ppid=,sid=,comm=)',
     '}',
     '',
+    'if [ "${1:-}" = --list ]; then',
+    '  eligible',
+    '  exit 0',
+    'fi',
+    '',
     'log "Starting chaos-process workload"',
-    'log "Configuration: SIGNAL=$CHAOS_SIGNAL INTERVAL=${CHAOS_INTERVAL}s MIN_PID=$CHAOS_MIN_PID EXCLUDE=${CHAOS_EXCLUDE:-none}"',
+    'log "Configuration: SIGNAL=$CHAOS_SIGNAL INTERVAL=${CHAOS_INTERVAL}s MIN_PID=$CHAOS_MIN_PID EXCLUDE=${CHAOS_EXCLUDE:-none} TARGET_WORKLOADS=$CHAOS_TARGET_WORKLOADS"',
     'while true; do',
     '  mapfile -t CANDIDATES < <(eligible)',
     '  if [ "${#CANDIDATES[@]}" -eq 0 ]; then',

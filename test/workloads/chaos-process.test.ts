@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { splitExecLine, validateObjects } from '../support/validators';
 import { CHAOS_PROCESS_PARAMS, ChaosProcessWorkload, PROTECTED_PROCESSES } from '../../lib/workloads/chaos-process';
 import { HOSTILE, entries, entry, execStart, fileOf, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
@@ -26,7 +29,7 @@ describe('ChaosProcessWorkload', () => {
     const unit = unitOf(doc, UNIT);
     expect(entry(unit, 'Description')).toBe('Virtwork chaos-process workload');
     expect(execStart(unit)).toEqual([SCRIPT]);
-    expect(env(unit)).toEqual({ CHAOS_SIGNAL: 'SIGTERM', CHAOS_INTERVAL: '30', CHAOS_MIN_PID: '1000', CHAOS_EXCLUDE: '' });
+    expect(env(unit)).toEqual({ CHAOS_SIGNAL: 'SIGTERM', CHAOS_INTERVAL: '30', CHAOS_MIN_PID: '1000', CHAOS_EXCLUDE: '', CHAOS_TARGET_WORKLOADS: '0' });
     expect(entry(unit, 'StandardOutput')).toBe('journal');
     expect(entry(unit, 'StandardError')).toBe('journal');
     expect(entry(unit, 'Restart')).toBe('always');
@@ -36,17 +39,17 @@ describe('ChaosProcessWorkload', () => {
   it('fixes the reference: exclusions are exact names, never substrings, and the script skips its own session', () => {
     const script = fileOf(userData(synth((c) => new ChaosProcessWorkload(c, 'chaos-process')), 'virtwork-chaos-process-0'), SCRIPT);
     expect(script).not.toMatch(/grep -E?v/);
-    expect(script).toContain('[ -z "${SKIP[$comm]:-}" ] || continue');
+    expect(script).toContain('if protected_name "$comm" || protected_unit "$pid"; then continue; fi');
     expect(script).toContain('if [ "$pid" -eq "$$" ] || [ "$sid" -eq "$MY_SID" ]; then continue; fi');
-    for (const name of ['systemd', 'sshd', 'dbus-broker', 'qemu-ga', 'cloud-init', 'bash', 'sh']) expect(PROTECTED_PROCESSES).toContain(name);
+    for (const name of ['systemd*', '(*)', 'sshd*', 'dbus*', 'qemu-ga*', 'cloud-init*', 'bash', 'sh']) expect(PROTECTED_PROCESSES).toContain(name);
   });
 
   it.each([
-    ['default', {}, { CHAOS_SIGNAL: 'SIGTERM', CHAOS_INTERVAL: '30', CHAOS_MIN_PID: '1000', CHAOS_EXCLUDE: '' }],
-    ['full override', { signal: 'kill', interval: 5, 'min-pid': 300, exclude: 'nginx;redis-server' },
-      { CHAOS_SIGNAL: 'SIGKILL', CHAOS_INTERVAL: '5', CHAOS_MIN_PID: '300', CHAOS_EXCLUDE: 'nginx redis-server' }],
+    ['default', {}, { CHAOS_SIGNAL: 'SIGTERM', CHAOS_INTERVAL: '30', CHAOS_MIN_PID: '1000', CHAOS_EXCLUDE: '', CHAOS_TARGET_WORKLOADS: '0' }],
+    ['full override', { signal: 'kill', interval: 5, 'min-pid': 300, exclude: 'nginx;redis-server', 'target-workloads': true },
+      { CHAOS_SIGNAL: 'SIGKILL', CHAOS_INTERVAL: '5', CHAOS_MIN_PID: '300', CHAOS_EXCLUDE: 'nginx redis-server', CHAOS_TARGET_WORKLOADS: '1' }],
     ['partial override (a YAML list)', { exclude: ['postgres'], signal: 'SIGHUP' },
-      { CHAOS_SIGNAL: 'SIGHUP', CHAOS_INTERVAL: '30', CHAOS_MIN_PID: '1000', CHAOS_EXCLUDE: 'postgres' }],
+      { CHAOS_SIGNAL: 'SIGHUP', CHAOS_INTERVAL: '30', CHAOS_MIN_PID: '1000', CHAOS_EXCLUDE: 'postgres', CHAOS_TARGET_WORKLOADS: '0' }],
   ])('wires params: %s', (_, params, expected) => {
     const doc = userData(synth((c) => new ChaosProcessWorkload(c, 'chaos-process', { params: params as any })), 'virtwork-chaos-process-0');
     expect(env(unitOf(doc, UNIT))).toEqual(expected);
@@ -68,7 +71,7 @@ describe('ChaosProcessWorkload', () => {
 
   it('documents its params with their types', () => {
     expect(CHAOS_PROCESS_PARAMS.describe().map((r) => `${r.key}:${r.type}:${r.default}`)).toEqual([
-      'signal:signal:SIGTERM', 'interval:int:30', 'min-pid:int:1000', 'exclude:list:',
+      'signal:signal:SIGTERM', 'interval:int:30', 'min-pid:int:1000', 'exclude:list:', 'target-workloads:bool:false',
     ]);
   });
 });
@@ -109,7 +112,7 @@ ${script}VIRTWORK_SCRIPT
     expect(r.out).toContain('alive: keepme');
     expect(r.out).toContain('alive: virtwork-agent');
     expect(r.out).toContain('chaos: running');
-    expect(r.out).toContain('Configuration: SIGNAL=SIGTERM INTERVAL=1s MIN_PID=2 EXCLUDE=keepme sleep');
+    expect(r.out).toContain('Configuration: SIGNAL=SIGTERM INTERVAL=1s MIN_PID=2 EXCLUDE=keepme sleep TARGET_WORKLOADS=0');
     expect(r.out).toMatch(/Successfully sent SIGTERM to PID \d+/);
     expect(r.out).toContain('No eligible processes found for chaos action');
     // Every pick was one of the three eligible processes: never ps or another pipeline of the script itself.
@@ -117,5 +120,88 @@ ${script}VIRTWORK_SCRIPT
     expect([...new Set(picked)].sort()).toEqual(['mysshd', 'victim-a', 'victim-b']);
     expect(picked).toHaveLength(3);
     expect(r.out).not.toContain('exited before the chaos action');
+  });
+});
+
+/*
+ * The selection (`--list`) against real process tables: names the kernel reports (symlinked `sleep` copies, so `comm`
+ * is the kernel's, truncated to 15 characters like the real daemons'; one renamed through /proc/self/comm the way
+ * prctl(PR_SET_NAME) does), and real cgroup membership for the workloads' own units.
+ */
+const cgroup2 = (): string | undefined => {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+  return mounts.find((f) => f[2] === 'cgroup2')?.[1];
+};
+const CG_ROOT = cgroup2();
+const listed = (out: string, tag: string) =>
+  [...out.matchAll(new RegExp(`^${tag} \\d+ (.+)$`, 'gm'))].map((m) => m[1]).sort();
+
+sandboxed('chaos-process selection against a real process table', () => {
+  const group = CG_ROOT && join(CG_ROOT, `virtwork-chaos-test.${process.pid}`);
+  afterAll(() => {
+    for (const dir of ['system.slice/virtwork-disk.service', 'system.slice/virtwork-chaos-process.service', 'system.slice', '']) {
+      if (group && existsSync(join(group, dir))) rmdirSync(join(group, dir));
+    }
+  });
+
+  it('protects every systemd*, (…), sshd*, guest-agent, cloud-init, D-Bus and login process, and the workload units', () => {
+    if (!group) throw new Error('no cgroup2 mount in /proc/self/mounts: the cgroup part of this test cannot run');
+    const script = fileOf(userData(synth((c) => new ChaosProcessWorkload(c, 'chaos-process')), 'virtwork-chaos-process-0'), SCRIPT);
+    const PROTECTED = [
+      'systemd-oomd', 'systemd-homed', 'systemd-timesyncd', 'systemd-hostnamed', 'systemd-journald', 'systemd-resolved',
+      '(udev-worker)', 'sshd', 'sshd-auth', 'sshd-session', 'qemu-ga', 'qemu-guest-agent', 'cloud-init', 'cloud-init-hotplugd',
+      'dbus-broker', 'dbus-broker-launch', 'dbus-daemon', 'agetty', 'login', 'rsyslogd', 'chronyd', 'NetworkManager', 'virtwork-agent',
+    ];
+    const ELIGIBLE = ['nginx', 'postgres', 'mysshd', 'stress-ng', 'my-systemd', 'fio', 'victim-own'];
+    const r = runSandboxed(`
+      S=$(mktemp -d) && mount -t tmpfs tmpfs "$S" && mkdir "$S/bin"
+      G='${group}' && mkdir -p "$G/system.slice/virtwork-disk.service" "$G/system.slice/virtwork-chaos-process.service"
+      for n in ${[...PROTECTED, ...ELIGIBLE].map((n) => `'${n}'`).join(' ')}; do ln -s "$(command -v sleep)" "$S/bin/$n"; "$S/bin/$n" 600 & done
+      mkfifo "$S/hold" && ( printf '(sd-pam)' > /proc/self/comm && read -r _ <> "$S/hold" ) &
+      echo "$(pgrep -x fio)" > "$G/system.slice/virtwork-disk.service/cgroup.procs"
+      echo "$(pgrep -x victim-own)" > "$G/system.slice/virtwork-chaos-process.service/cgroup.procs"
+      cat > "$S/chaos.sh" <<'VIRTWORK_SCRIPT'
+${script}VIRTWORK_SCRIPT
+      sleep 0.3
+      ps -eo pid=,comm= | sed 's/^ */ps /'
+      CHAOS_MIN_PID=2 CHAOS_EXCLUDE=postgres setsid -w bash "$S/chaos.sh" --list > "$S/default"
+      CHAOS_MIN_PID=2 CHAOS_EXCLUDE=postgres CHAOS_TARGET_WORKLOADS=1 setsid -w bash "$S/chaos.sh" --list > "$S/workloads"
+      sed 's/^/default /' "$S/default" && sed 's/^/workloads /' "$S/workloads"
+      kill $(jobs -p) 2>/dev/null; wait
+      rmdir "$G/system.slice/virtwork-disk.service" "$G/system.slice/virtwork-chaos-process.service" "$G/system.slice" "$G"
+      umount -l "$S"; rmdir "$S"
+    `, { pid: true, timeoutMs: 30000 });
+    // GIVEN the kernel's names (truncated to 15 characters, e.g. systemd-timesyn, qemu-guest-agen, dbus-broker-lau)
+    const ps = listed(r.out, 'ps');
+    expect(ps).toEqual(expect.arrayContaining(['systemd-timesyn', 'systemd-hostnam', 'qemu-guest-agen', 'dbus-broker-lau', '(udev-worker)', '(sd-pam)']));
+    // THEN only the look-alikes and ordinary programs are eligible: not excluded postgres, not the workload units
+    expect(listed(r.out, 'default')).toEqual(['my-systemd', 'mysshd', 'nginx', 'stress-ng']);
+    // AND target-workloads adds the other workloads' processes, never chaos-process's own unit
+    expect(listed(r.out, 'workloads')).toEqual(['fio', 'my-systemd', 'mysshd', 'nginx', 'stress-ng']);
+    expect(existsSync(group)).toBe(false);
+  });
+
+  it("lists nothing protected from this machine's own process table (read-only: --list signals nothing)", () => {
+    const script = fileOf(userData(synth((c) => new ChaosProcessWorkload(c, 'chaos-process')), 'virtwork-chaos-process-0'), SCRIPT);
+    const table = spawnSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout.trim().split('\n')
+      .map((l) => /^\s*(\d+)\s+(\d+) (.*)$/.exec(l)!).map(([, pid, ppid, comm]) => ({ pid, ppid, comm }));
+    // (signal 0 and a timeout: harmless even for a script that ignored --list and entered its loop)
+    const r = spawnSync('bash', ['-c', script, 'virtwork-chaos-process.sh', '--list'], {
+      encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, CHAOS_MIN_PID: '2', CHAOS_SIGNAL: '0', CHAOS_INTERVAL: '1' },
+    });
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]);
+    const byPid = new Map(table.map((t) => [t.pid, t]));
+    const glob = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [pid, comm] of rows) {
+      const seen = byPid.get(pid);
+      // no kernel thread, not init (a PID missing from the table, or renamed since, started or exec'd after it was taken)
+      if (seen?.comm === comm) expect(['0', '2']).not.toContain(seen.ppid);
+      expect(PROTECTED_PROCESSES.filter((p) => glob(p).test(comm))).toEqual([]);
+    }
+    // AND the shells of this very test run (bash, sh), present in the table, are protected
+    expect(table.some((t) => t.comm === 'bash')).toBe(true);
+    expect(rows.map(([, comm]) => comm)).not.toContain('bash');
   });
 });
