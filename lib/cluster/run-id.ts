@@ -76,3 +76,12 @@ export function relocate(manifests: readonly Manifest[], namespace: string, isNa
   }
   return out;
 }
+
+/**
+ * Copies of `manifests` where every namespaced object without a metadata.namespace gets `namespace` (the context's,
+ * else `virtwork`, as kubectl fills in the context's); the others are unchanged.
+ */
+export function fillNamespace(manifests: readonly Manifest[], namespace: string, isNamespaced: (m: Manifest) => boolean): Manifest[] {
+  return manifests.map((m) => (m.object.metadata.namespace !== undefined || !isNamespaced(m) ? m
+    : { ...m, object: { ...m.object, metadata: { ...m.object.metadata, namespace } } }));
+}

@@ -12,6 +12,8 @@ export interface Exit {
   readonly stderr: string;
   /** Wall time from spawn to exit, in milliseconds. */
   readonly ms: number;
+  /** When it exited (Date.now()). */
+  readonly endedAt: number;
 }
 
 /** Options of {@link runBin}. */
@@ -43,6 +45,6 @@ export function runBin(args: readonly string[], options: BinOptions = {}): Promi
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('spawn', () => options.onSpawn?.(kill));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started, endedAt: Date.now() }));
   });
 }

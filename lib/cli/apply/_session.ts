@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log';
 import { openAudit } from '../../audit/open-audit';
 import { CancelledError } from '../../cluster/_errors';
-import { DEFAULT_CLUSTER_NAMESPACE } from '../../cluster/kinds';
 import { Cluster, connect } from '../../cluster/kubeconfig';
 import { VirtworkError, show } from '../../errors';
 import { CliContext, processContext } from '../_context';
@@ -110,11 +109,6 @@ export function connectFrom(g: GlobalOptions, ctx: ApplyContext, reporter: Repor
       if (reporter.format === 'text') reporter.warn(`virtwork-apply: retry ${r.attempt}/${r.attempts - 1} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.what}: ${r.error}`);
     },
   });
-}
-
-/** The namespace of a command: `-n`, else the context's namespace, else `virtwork`. */
-export function namespaceOf(g: GlobalOptions, cluster: Cluster): string {
-  return g.namespace ?? cluster.contextNamespace ?? DEFAULT_CLUSTER_NAMESPACE;
 }
 
 /** A reporter for the command's output format. */

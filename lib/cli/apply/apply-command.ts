@@ -2,12 +2,13 @@ import { Command, Option } from 'commander';
 import { ApplyAction, applyManifests, ApplyObjectError, DEFAULT_CONCURRENCY, discoverKinds, ObjectOutcome } from '../../cluster/apply';
 import { plural } from '../../cluster/kinds';
 import { readManifests } from '../../cluster/manifests';
-import { relocate, resolveRunId, stampRunId } from '../../cluster/run-id';
+import { fillNamespace, relocate, resolveRunId, stampRunId } from '../../cluster/run-id';
 import { vmRefOf, WaitFor } from '../../cluster/wait';
 import { VirtworkError } from '../../errors';
 import {
   APPLY_EXIT, ApplyContext, auditFrom, cancellable, connectFrom, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
 } from './_session';
+import { fallbackNamespace } from './_namespace';
 import { waitAndReport, waitOptions } from './wait-command';
 
 /** Options of `apply`. */
@@ -68,9 +69,13 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   let manifests = readManifests(dir);
   const reporter = reporterFor(g.output, ctx);
   const cluster = connectFrom(g, ctx, reporter);
+  // the namespace rule (docs/apply.md): -n moves everything; else each object's own, else the context's, else virtwork
   if (g.namespace !== undefined) {
     const infos = await discoverKinds(cluster, manifests);
     manifests = relocate(manifests, g.namespace, (m) => infos.get(m)!.namespaced);
+  } else if (manifests.some((m) => m.object.metadata.namespace === undefined && m.object.kind !== 'Namespace')) {
+    const infos = await discoverKinds(cluster, manifests);
+    manifests = fillNamespace(manifests, fallbackNamespace(cluster).namespace, (m) => infos.get(m)!.namespaced);
   }
   const { runId, source } = resolveRunId(manifests, opts.runId);
   manifests = stampRunId(manifests, runId);

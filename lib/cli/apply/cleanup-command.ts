@@ -7,8 +7,9 @@ import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../../labels';
 import { checkLabelValue } from '../../names';
 import { Reporter } from './_reporter';
 import {
-  APPLY_EXIT, ApplyContext, auditFrom, cancellable, connectFrom, globalOptions, namespaceOf, parseDuration, parsePositiveInt, recorded, reporterFor,
+  APPLY_EXIT, ApplyContext, auditFrom, cancellable, connectFrom, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
 } from './_session';
+import { commandNamespace, reportNamespace } from './_namespace';
 
 /** Options of `cleanup`. */
 export interface CleanupCommandOptions {
@@ -57,7 +58,9 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
   if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
   const reporter = reporterFor(g.output, ctx);
   const cluster = connectFrom(g, ctx, reporter);
-  const namespace = namespaceOf(g, cluster);
+  const choice = await commandNamespace(g, cluster, ctx, opts.runId);
+  const { namespace } = choice;
+  reportNamespace(reporter, choice);
   const plan = await planCleanup(cluster, { namespace, runId: opts.runId });
   preview(reporter, plan);
   const audit = await auditFrom(g, ctx);

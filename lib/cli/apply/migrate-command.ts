@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { migrateVms } from '../../cluster/migrate';
 import { checkLabelValue } from '../../names';
-import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, namespaceOf, parseDuration, reporterFor } from './_session';
+import { commandNamespace, reportNamespace } from './_namespace';
+import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
 
 /** Options of `migrate`. */
 export interface MigrateCommandOptions {
@@ -39,7 +40,9 @@ failed or did not finish in time, 130 interrupted.`)
         const waitMs = opts.wait ? parseDuration('--timeout', opts.timeout) : undefined;
         const reporter = reporterFor(g.output, ctx);
         const cluster = connectFrom(g, ctx, reporter);
-        const namespace = namespaceOf(g, cluster);
+        const choice = await commandNamespace(g, cluster, ctx, opts.runId);
+        const { namespace } = choice;
+        reportNamespace(reporter, choice);
         if (opts.wait) reporter.progress(() => `migrating VMs in ${namespace}`);
         let outcomes;
         try {

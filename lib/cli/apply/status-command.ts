@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { formatAge, vmStatuses } from '../../cluster/status';
 import { checkLabelValue } from '../../names';
-import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, namespaceOf, reporterFor } from './_session';
+import { commandNamespace, reportNamespace } from './_namespace';
+import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, reporterFor } from './_session';
 
 /** Options of `status`. */
 export interface StatusCommandOptions {
@@ -26,7 +27,9 @@ Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
         if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
         const reporter = reporterFor(g.output, ctx);
         const cluster = connectFrom(g, ctx, reporter);
-        const namespace = namespaceOf(g, cluster);
+        const choice = await commandNamespace(g, cluster, ctx, opts.runId);
+        const { namespace } = choice;
+        reportNamespace(reporter, choice);
         const rows = await vmStatuses(cluster, { namespace, runId: opts.runId });
         rows.forEach((r) => reporter.event('vm', { namespace, ...r }));
         if (rows.length === 0) {

@@ -4,7 +4,8 @@ import type { Cluster } from '../../cluster/kubeconfig';
 import { VmRef, VmWaitResult, WaitFor, waitForVms } from '../../cluster/wait';
 import { checkLabelValue } from '../../names';
 import { Reporter } from './_reporter';
-import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, namespaceOf, parseDuration, reporterFor } from './_session';
+import { commandNamespace, reportNamespace } from './_namespace';
+import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
 
 /** `--timeout` of wait unless given. */
 export const DEFAULT_WAIT_TIMEOUT = '10m';
@@ -46,7 +47,9 @@ Exit codes: 0 all ready, 1 error, 2 usage, 3 a VM failed or timed out, 130 inter
         const reporter = reporterFor(g.output, ctx);
         const cluster = connectFrom(g, ctx, reporter);
         if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
-        const results = await waitAndReport(cluster, reporter, { namespace: namespaceOf(g, cluster), runId: opts.runId, for: opts.for, timeoutMs: parseDuration('--timeout', opts.timeout) });
+        const choice = await commandNamespace(g, cluster, ctx, opts.runId);
+        reportNamespace(reporter, choice);
+        const results = await waitAndReport(cluster, reporter, { namespace: choice.namespace, runId: opts.runId, for: opts.for, timeoutMs: parseDuration('--timeout', opts.timeout) });
         return results.every((r) => r.outcome === 'ready') ? APPLY_EXIT.ok : APPLY_EXIT.notReady;
       }));
     });
