@@ -6,6 +6,7 @@ import { CONFIG_FILE } from '../config/schema';
 import { VirtworkError } from '../errors';
 import { packageInfo } from '../_package';
 import { CliContext } from './_context';
+import { gitInit, vendorVirtwork } from './_init-source';
 
 /** Path of the CI workflow `virtwork init` writes. */
 export const CI_WORKFLOW = '.github/workflows/virtwork.yaml';
@@ -13,20 +14,40 @@ export const CI_WORKFLOW = '.github/workflows/virtwork.yaml';
 /** `virtwork init [dir]`: scaffolds a GitOps repository that renders virtwork manifests into `dist/`. */
 export function initCommand(ctx: CliContext): Command {
   return new Command('init')
-    .description('Scaffold a GitOps repository: package.json pinned to this virtwork, cdk8s.yaml, virtwork.yaml, .gitignore and a CI check that dist/ is up to date')
+    .description('Scaffold a GitOps repository: package.json depending on a vendored virtwork tarball, cdk8s.yaml, virtwork.yaml, ' +
+      '.gitignore, a CI check that dist/ is up to date, and git init')
     .argument('[dir]', 'directory to create or fill', '.')
+    .addOption(new Option('--from <path|tarball>', 'the virtwork to depend on: a virtwork-*.tgz (from npm pack) or a virtwork directory to pack ' +
+      '(default: this virtwork, packed); it is copied into vendor/ and committed, so the repository installs without a registry'))
+    .addOption(new Option('--no-git', 'do not run git init'))
     .addOption(new Option('-f, --force', 'overwrite files that already exist'))
-    .action((dir: string, opts: { force?: boolean }) => {
+    .addHelpText('after', `
+Examples:
+  $ virtwork init my-load                              # this virtwork, packed into my-load/vendor/
+  $ virtwork init my-load --from ~/src/virtwork        # a checkout of virtwork, packed (its prepare build runs)
+  $ virtwork init my-load --from virtwork-0.1.0.tgz --no-git`)
+    .action((dir: string, opts: { force?: boolean; from?: string; git: boolean }) => {
       const target = resolve(ctx.cwd, dir);
-      const written = writeScaffold(target, scaffoldFiles(basename(target)), opts.force === true);
+      const files = scaffoldFiles(basename(target), '');
+      refuseExisting(target, files, opts.force === true);
+      mkdirSync(target, { recursive: true });
+      const source = vendorVirtwork(target, opts.from, ctx.cwd);
+      const written = [...writeScaffold(target, scaffoldFiles(basename(target), `file:${source.tarball}`), true), source.tarball];
+      const git = opts.git ? gitInit(target) : undefined;
       const shown = relative(ctx.cwd, target) || '.';
-      ctx.out(`created ${written.length} files in ${shown}/: ${written.join(', ')}\n` +
-        `next: cd ${shown} && npm install && npx virtwork synth && git add -A && git commit -m "virtwork: initial dist/"\n`);
+      const steps = [`cd ${shown}`, 'npm install', 'npx virtwork synth', ...(git ? ['git add -A', 'git commit -m "virtwork: initial dist/"'] : [])];
+      ctx.out(`created ${written.length} files in ${shown}/: ${written.join(', ')} (virtwork from ${source.from})\n` +
+        (git === 'initialized' ? `initialized a git repository in ${shown}/\n` : '') +
+        (opts.git && git === undefined ? 'note: git was not found; run git init yourself before committing\n' : '') +
+        `next: ${steps.join(' && ')}\n`);
     });
 }
 
-/** The files of a new GitOps repository, by relative path. Pure apart from reading virtwork's own package.json. */
-export function scaffoldFiles(name: string): Map<string, string> {
+/**
+ * The files of a new GitOps repository, by relative path, depending on virtwork as `virtworkSpec` (e.g.
+ * `file:vendor/virtwork-0.1.0.tgz`). Pure apart from reading virtwork's own package.json.
+ */
+export function scaffoldFiles(name: string, virtworkSpec: string): Map<string, string> {
   const pkg = packageInfo();
   const pin = (range: string | undefined) => (range ?? '').replace(/^[\^~]/, '');
   const packageJson = {
@@ -39,7 +60,7 @@ export function scaffoldFiles(name: string): Map<string, string> {
       validate: 'virtwork validate',
       check: 'virtwork synth && git diff --exit-code -- dist/ && test -z "$(git status --porcelain -- dist/)"',
     },
-    devDependencies: { [pkg.name]: pkg.version, 'cdk8s-cli': pin(pkg.devDependencies['cdk8s-cli']) },
+    devDependencies: { [pkg.name]: virtworkSpec, 'cdk8s-cli': pin(pkg.devDependencies['cdk8s-cli']) },
   };
   return new Map([
     ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
@@ -77,12 +98,17 @@ export function scaffoldFiles(name: string): Map<string, string> {
   ]);
 }
 
-/** Writes `files` under `dir`; refuses to overwrite existing files unless `force`. Returns the paths written. */
-export function writeScaffold(dir: string, files: ReadonlyMap<string, string>, force: boolean): string[] {
+/** Refuses files of `files` that exist under `dir`, unless `force`. */
+function refuseExisting(dir: string, files: ReadonlyMap<string, string>, force: boolean): void {
   const existing = [...files.keys()].filter((f) => existsSync(join(dir, f)));
   if (existing.length > 0 && !force) {
     throw new VirtworkError(`${dir}: ${existing.join(', ')} already exist; use --force to overwrite`);
   }
+}
+
+/** Writes `files` under `dir`; refuses to overwrite existing files unless `force`. Returns the paths written. */
+export function writeScaffold(dir: string, files: ReadonlyMap<string, string>, force: boolean): string[] {
+  refuseExisting(dir, files, force);
   for (const [file, content] of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), content);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { CI_WORKFLOW, scaffoldFiles } from '../../lib/cli/init-command';
 import { parseConfigFile } from '../../lib/config/loader';
-import { packageInfo } from '../../lib/_package';
 import { readTree, scratch, virtwork, writeFiles } from './_run';
 
 let dir: string;
@@ -34,17 +33,24 @@ function lineDiff(before: string, after: string): { removed: string[]; added: st
 }
 
 describe('virtwork init', () => {
-  it('scaffolds a GitOps repository pinned to this virtwork', async () => {
-    // WHEN init runs on a new directory
-    const r = await virtwork(['init', 'gitops'], dir);
+  it('scaffolds a GitOps repository that depends on a vendored virtwork tarball, with git', async () => {
+    // GIVEN a virtwork tarball (its content does not matter to init, which copies it)
+    writeFiles(dir, { 'virtwork-9.9.9.tgz': 'tarball' });
 
-    // THEN it writes the five files and says what to do next
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^created 5 files in gitops\/: package\.json, cdk8s\.yaml, virtwork\.yaml, \.gitignore, \.github\/workflows\/virtwork\.yaml\nnext: cd gitops && npm install/);
+    // WHEN init runs on a new directory from it
+    const r = await virtwork(['init', 'gitops', '--from', 'virtwork-9.9.9.tgz'], dir);
+
+    // THEN it writes the six files, runs git init, and says what to do next in steps that work when pasted
+    expect(r).toEqual({ code: 0, err: '', out: 'created 6 files in gitops/: package.json, cdk8s.yaml, virtwork.yaml, .gitignore, ' +
+      '.github/workflows/virtwork.yaml, vendor/virtwork-9.9.9.tgz (virtwork from virtwork-9.9.9.tgz)\n' +
+      'initialized a git repository in gitops/\n' +
+      'next: cd gitops && npm install && npx virtwork synth && git add -A && git commit -m "virtwork: initial dist/"\n' });
     const repo = join(dir, 'gitops');
+    expect(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: repo, encoding: 'utf8' }).trim()).toBe(repo);
+    expect(readFileSync(join(repo, 'vendor/virtwork-9.9.9.tgz'), 'utf8')).toBe('tarball');
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-    // AND package.json pins exactly this version of virtwork, and the cdk8s CLI
-    expect(pkg.devDependencies).toEqual({ virtwork: packageInfo().version, 'cdk8s-cli': expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    // AND package.json depends on the vendored tarball (no registry needed), and pins the cdk8s CLI
+    expect(pkg.devDependencies).toEqual({ virtwork: 'file:vendor/virtwork-9.9.9.tgz', 'cdk8s-cli': expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(pkg).toEqual(expect.objectContaining({ name: 'gitops', private: true }));
     expect(pkg.scripts.synth).toBe('virtwork synth');
     // AND cdk8s.yaml runs the same code path as `virtwork synth`, into dist/
@@ -58,25 +64,45 @@ describe('virtwork init', () => {
     expect(() => parseConfigFile(readFileSync(join(repo, 'virtwork.yaml'), 'utf8'), 'virtwork.yaml', repo)).not.toThrow();
   });
 
+  it('leaves git alone with --no-git, and the next steps say nothing about committing', async () => {
+    writeFiles(dir, { 'v.tgz': 'tarball' });
+    const r = await virtwork(['init', 'plain', '--from', 'v.tgz', '--no-git'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').at(-2)).toBe('next: cd plain && npm install && npx virtwork synth');
+    expect(readTree(join(dir, 'plain'))['.git/HEAD']).toBeUndefined();
+  });
+
+  it.each([
+    [['--from', 'missing.tgz'], '--from: "missing.tgz" does not exist (give a virtwork directory or a virtwork-*.tgz from npm pack)'],
+    [['--from', 'notes.txt'], '--from: "notes.txt" is not a .tgz tarball (give a virtwork directory or a virtwork-*.tgz from npm pack)'],
+    [['--from', 'other'], '--from: "other" is not a virtwork package directory (its package.json names "left-pad")'],
+  ])('fails when %j is no virtwork, one line, exit 1', async (args, message) => {
+    writeFiles(dir, { 'notes.txt': 'x', 'other/package.json': '{"name":"left-pad"}' });
+    const r = await virtwork(['init', 'repo', ...args], dir);
+    expect(r).toEqual({ code: 1, out: '', err: `virtwork: ${message}\n` });
+  });
+
   it('fails when files exist, unless --force', async () => {
     // GIVEN a directory that already has a virtwork.yaml
     writeFiles(dir, { 'virtwork.yaml': 'namespace: mine\n' });
 
     // WHEN init runs there
-    const r = await virtwork(['init'], dir);
+    writeFiles(dir, { 'v.tgz': 'tarball' });
+    const r = await virtwork(['init', '--from', 'v.tgz'], dir);
 
     // THEN it refuses, naming the file, and changes nothing
     expect(r.code).toBe(1);
     expect(r.err).toBe(`virtwork: ${dir}: virtwork.yaml already exist; use --force to overwrite\n`);
-    expect(readTree(dir)).toEqual({ 'virtwork.yaml': 'namespace: mine\n' });
+    expect(readTree(dir)).toEqual({ 'virtwork.yaml': 'namespace: mine\n', 'v.tgz': 'tarball' });
     // AND with --force it overwrites
-    expect((await virtwork(['init', '--force'], dir)).code).toBe(0);
-    expect(readFileSync(join(dir, 'virtwork.yaml'), 'utf8')).toBe(scaffoldFiles('x').get('virtwork.yaml'));
+    expect((await virtwork(['init', '--force', '--from', 'v.tgz', '--no-git'], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, 'virtwork.yaml'), 'utf8')).toBe(scaffoldFiles('x', 'file:v.tgz').get('virtwork.yaml'));
   });
 
   it('makes a repository that synthesizes, where changing one param changes only the expected lines of one file', async () => {
     // GIVEN a repository made by init, synthesized and committed
-    await virtwork(['init'], dir);
+    writeFiles(dir, { 'v.tgz': 'tarball' });
+    await virtwork(['init', '--from', 'v.tgz'], dir);
     expect((await virtwork(['synth'], dir)).code).toBe(0);
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: dir, encoding: 'utf8' });
     git('init', '-q');
