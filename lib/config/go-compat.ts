@@ -50,6 +50,7 @@ export const ENV_ALLOWLIST: Readonly<Record<string, string>> = {
   VIRTWORK_AUDIT_DB: 'virtwork-apply: the audit file',
   VIRTWORK_CRD_DIR: 'npm run import: the CRD directory (default ../shared/crds)',
   VIRTWORK_BENCH_TIME: 'npm run bench: the time budget of a benchmark',
+  VIRTWORK_APP: 'apps/launch.cjs (npx cdk8s synth): tsx or build, how to run the cdk8s app (default: the build when fresh)',
   VIRTWORK_TEST_KUBECONFIG: 'the test harness: the kubeconfig of the test API server',
   VIRTWORK_TEST_SKIP_REASON: 'the test harness: why integration tests skip',
 };
