@@ -29,6 +29,8 @@ export { Workload } from './workloads/_workload';
 export type { WorkloadProps, RoleSpec, UnitFile } from './workloads/_workload';
 export * from './workloads';
 export * from './catalog';
+export * from './fleet';
+export { checkAppObjects, registerAppChecks } from './unique-objects';
 export * from './synth';
 export * from './render';
 export * from './dist-writer';

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
+import { App } from 'cdk8s';
 import { writeDist } from './dist-writer';
 import { VirtworkError, show } from './errors';
 import { gitopsFiles } from './gitops-files';
@@ -32,6 +33,8 @@ export interface RenderResult {
   readonly signals?: { readonly dir: string; readonly files: readonly string[] };
   /** User-data Secrets the manifests reference but that were not written anywhere (no `secretsOut`). */
   readonly unwrittenSecrets: number;
+  /** VMs synthesized per workload instance (instance name → VMs), e.g. for the fleet counts `virtwork synth` prints. */
+  readonly vmsByInstance: ReadonlyMap<string, number>;
 }
 
 /**
@@ -71,7 +74,15 @@ export function renderToDir(input: SynthInput, outdir: string, o: RenderOptions 
     ...(writeSecrets ? { secrets: { dir: o.secretsOut!, files: sorted(secrets) } } : {}),
     ...(signals ? { signals: { dir: o.signalsDir!, files: sorted(signals) } } : {}),
     unwrittenSecrets: writeSecrets ? 0 : secrets.size,
+    vmsByInstance: vmsByInstance(app),
   };
+}
+
+/** VMs per workload instance of `app`. */
+export function vmsByInstance(app: App): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of app.node.findAll()) if (c instanceof Workload) out.set(c.instanceName, c.vms.length);
+  return out;
 }
 
 /** Whether `inner` is `outer` or a directory below it. */

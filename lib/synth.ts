@@ -29,6 +29,12 @@ export interface WorkloadSelection {
    * @default name
    */
   readonly workload?: string;
+  /**
+   * The fleet the instance belongs to: the instances of one fleet share its chart (`dist/<fleet>.yaml`) and follow
+   * one another in `workloads`.
+   * @default none (the instance has a chart of its own)
+   */
+  readonly fleet?: string;
   /** VMs per role. */
   readonly vmCount?: number;
   /** Guest CPU cores. */
@@ -104,6 +110,7 @@ export function buildApp(input: SynthInput): App {
   });
   const seen = new Set<string>();
   const workloads: Workload[] = [];
+  const fleetCharts = new Set<Chart>();
   for (const sel of input.workloads) {
     const type = sel.workload ?? sel.name;
     const cls = registry[type];
@@ -112,9 +119,15 @@ export function buildApp(input: SynthInput): App {
       throw new VirtworkError(`unknown workload "${type}"${didYouMean(type, known)}; available: ${known.join(', ')}`);
     }
     if (seen.has(sel.name)) throw new VirtworkError(`workload "${sel.name}" is selected twice`);
-    if (RESERVED_NAMES.includes(sel.name)) throw new VirtworkError(`workload "${sel.name}": the name is reserved for ${sel.name}.yaml in dist/`);
+    const chartName = sel.fleet ?? sel.name;
+    if (RESERVED_NAMES.includes(chartName)) throw new VirtworkError(`${sel.fleet !== undefined ? 'fleet' : 'workload'} "${chartName}": the name is reserved for ${chartName}.yaml in dist/`);
     seen.add(sel.name);
-    const chart = new Chart(app, sel.name, { namespace, disableResourceNameHashes: true });
+    const existing = app.node.tryFindChild(chartName) as Chart | undefined;
+    if (existing !== undefined && (sel.fleet === undefined || !fleetCharts.has(existing))) {
+      throw new VirtworkError(`${sel.fleet !== undefined ? 'fleet' : 'workload'} "${chartName}": the name is taken by another workload or fleet (both would be ${chartName}.yaml in dist/)`);
+    }
+    const chart = existing ?? new Chart(app, chartName, { namespace, disableResourceNameHashes: true });
+    if (sel.fleet !== undefined) fleetCharts.add(chart);
     const vm = mergeVmOptions([
       { where: `workload ${sel.name}`, options: { ...sel.vm } },
       { where: `workload ${sel.name}`, options: definedOnly({ cpuCores: sel.cpuCores, memory: sel.memory }) },
@@ -132,7 +145,7 @@ export function buildApp(input: SynthInput): App {
       readinessProbe: sel.readinessProbe,
       migrate: sel.migrate,
     });
-    if (input.version !== undefined) addProvenance(chart, { version: input.version, paramsHash: workload.paramsHash });
+    if (input.version !== undefined) addProvenance(workload, { version: input.version, paramsHash: workload.paramsHash });
     workloads.push(workload);
   }
   if (input.signals) addSignalsChart(app, workloads);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/synth-input';
 import { configNotes } from '../config/merge';
+import { FleetConfig, fleetRows, formatFleetRows } from '../fleet';
 import { RenderResult, renderToDir } from '../render';
 import { sealInput } from '../sealed-secrets';
 import { addConfigOptions } from './_config-options';
@@ -26,6 +27,7 @@ Examples:
   $ virtwork synth --params cpu.cpu-load-percent=50 --params memory.memory-percent=60
   $ virtwork synth --ssh-key-file ~/.ssh/id_ed25519.pub -d /tmp/manifests
   $ virtwork synth --size medium --data-disk-storage-class ocs-rbd --workloads storage-bench
+  $ virtwork synth --workloads mixed                 # only the fleet "mixed" of virtwork.yaml (prints its counts)
   $ virtwork synth --user-data-secret reference --secrets-out ../virtwork-secrets --gitops-dir gitops
   $ virtwork synth --signals true --signals-dir monitoring     # PrometheusRule + dashboard (docs/signals.md)`)
     .action((opts: Record<string, unknown>) => {
@@ -39,6 +41,7 @@ Examples:
       for (const extra of [result.gitops, result.secrets, result.signals]) {
         if (extra) ctx.out(`wrote ${extra.files.length} files to ${relative(ctx.cwd, extra.dir) || '.'}/: ${extra.files.join(', ')}\n`);
       }
+      if (result.fleets.length > 0) ctx.out(formatFleetRows(fleetRows(result.fleets, (i) => result.vmsByInstance.get(i))));
       if (result.unwrittenSecrets > 0) {
         ctx.out(`note: the manifests reference ${result.unwrittenSecrets} user-data Secrets they do not contain; write them with --secrets-out <dir>\n`);
       }
@@ -50,16 +53,19 @@ Examples:
  * the output directory (notes about Go virtwork keys go to `ctx.err`) (`--output-dir` or its deprecated spelling `--output`, else `CDK8S_OUTDIR`, else `dist`).
  * Bad input leaves it untouched.
  */
-export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'> & Partial<Pick<CliContext, 'err'>>): RenderResult {
+export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliContext, 'env' | 'cwd'> & Partial<Pick<CliContext, 'err'>>): RenderResult & { readonly fleets: readonly FleetConfig[] } {
   const loaded = loadConfig({ flags: opts, env: ctx.env, cwd: ctx.cwd });
   for (const note of configNotes(loaded.merged)) ctx.err?.(`virtwork: ${note}\n`);
   const output = (opts.outputDir as string | undefined) ?? (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
   const { settings, origins } = loaded.merged;
   const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));
   const outdir = resolve(ctx.cwd, output);
-  return renderToDir(sealInput(loaded.input, loaded.merged, outdir), outdir, {
+  const result = renderToDir(sealInput(loaded.input, loaded.merged, outdir), outdir, {
     gitopsDir: dirOf(settings.gitopsDir, origins.gitopsDir),
     secretsOut: dirOf(settings.secretsOut, origins.secretsOut),
     signalsDir: dirOf(settings.signalsDir, origins.signalsDir),
   });
+  const selected = new Set(loaded.input.workloads.map((w) => w.name));
+  const fleets = (loaded.merged.file?.fleets ?? []).filter((f) => f.instances.some((i) => selected.has(i.instance)));
+  return { ...result, fleets };
 }

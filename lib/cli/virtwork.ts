@@ -2,13 +2,14 @@ import { Command } from 'commander';
 import { packageInfo } from '../_package';
 import { CliContext, processContext } from './_context';
 import { EXIT_CODES_HELP, runCli, runMain } from './_main';
+import { fleetsCommand } from './fleets-command';
 import { initCommand } from './init-command';
 import { rejectGoFlags } from './_config-options';
 import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { workloadsCommand } from './workloads-command';
 
-/** The `virtwork` program (renderer side): synth, validate, workloads, init. */
+/** The `virtwork` program (renderer side): synth, validate, workloads, fleets, init. */
 export function virtworkProgram(ctx: CliContext = processContext()): Command {
   const program = new Command('virtwork')
     .description('Render realistic KubeVirt load (VMs running CPU, memory, disk, database, network and chaos workloads) as GitOps-ready manifests')
@@ -16,6 +17,7 @@ export function virtworkProgram(ctx: CliContext = processContext()): Command {
     .addCommand(synthCommand(ctx))
     .addCommand(validateCommand(ctx))
     .addCommand(workloadsCommand(ctx))
+    .addCommand(fleetsCommand(ctx))
     .addCommand(initCommand(ctx))
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   program.hook('preAction', (_program, action) => rejectGoFlags(action));

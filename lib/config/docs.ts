@@ -50,6 +50,7 @@ export function renderConfigurationDoc(): string {
     '| key | type | default | meaning |',
     '| --- | --- | --- | --- |',
     entryRow(WORKLOAD_ENTRY.enabled),
+    entryRow(WORKLOAD_ENTRY.workload),
     ...perWorkloadSettings().map(([, s]) => `| ${code(s.key)} | ${s.type} | the top-level \`${s.key}\` | ${cell(s.description)} Must be ${cell(s.allowed)}. |`),
     entryRow(WORKLOAD_ENTRY.params),
     '',

@@ -13,11 +13,16 @@ import { goKey, goNote } from './go-compat';
 const FROM_CATALOG_KEY = 'from-catalog';
 import type { Environment } from './merge';
 import { Setting } from './setting';
+import { FleetConfig, expandFleetConfig } from '../fleet/fleet-config';
 
-/** One entry of the `workloads` map of `virtwork.yaml`. */
+/** One entry of the `workloads` map of `virtwork.yaml` (a workload instance), or an instance of a fleet. */
 export interface WorkloadEntry {
   /** `enabled`, when given. */
   readonly enabled?: boolean;
+  /** Workload type, when the instance is named otherwise (`workload:`); undefined when the entry's name is the type. */
+  readonly workload?: string;
+  /** The fleet the instance belongs to (then it is synthesized into `dist/<fleet>.yaml`). */
+  readonly fleet?: string;
   /** Per-workload settings (vm-count, cpu-cores, …), validated. */
   readonly settings: Partial<Record<SettingName, unknown>>;
   /** Params as written, checked later against the workload's typed params. */
@@ -32,10 +37,12 @@ export interface FileLayer {
   readonly dir: string;
   /** Top-level settings that are given. */
   readonly settings: Partial<Record<SettingName, unknown>>;
-  /** The `workloads` map, in file order. */
+  /** The `workloads` map, in file order, then the instances of the fleets. */
   readonly workloads: ReadonlyMap<string, WorkloadEntry>;
   /** One `note: …` per key of the Go virtwork that was read but has another home here. */
   readonly notes?: readonly string[];
+  /** The `fleets` map, expanded (their instances are in `workloads` too). */
+  readonly fleets?: readonly FleetConfig[];
 }
 
 /**
@@ -94,6 +101,15 @@ export function parseConfigFile(text: string, path: string, dir: string): FileLa
       top.workloads = entries;
     }
   }
+  const normalise = (value: unknown, prefix: string, known: readonly string[]) =>
+    normaliseMap(value, path, prefix, known, aliasesOf(entryKinds(), false), problems, new Map());
+  const fleets = top.fleets === undefined ? undefined : expandFleetConfig(top.fleets, path, workloadEntryKeys(), normalise, problems);
+  delete top.fleets;
+  for (const [instance, entry] of fleets?.entries ?? []) {
+    const workloads = (top.workloads ??= {}) as Record<string, unknown>;
+    if (instance in workloads) problems.push(`${path}: fleets: instance ${show(instance)} of a fleet has the name of workloads.${instance}; rename one`);
+    else workloads[instance] = entry;
+  }
   const parsed = configFileSchema().safeParse(top);
   if (!parsed.success) {
     const seen = new Set<string>();
@@ -102,13 +118,17 @@ export function parseConfigFile(text: string, path: string, dir: string): FileLa
       const key = at.join('.');
       if (seen.has(key)) continue;
       seen.add(key);
-      const where = `${path}: ${at.reduce((acc, p, i) => (typeof issue.path[i] === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '')}`;
+      const keyPath = (parts: readonly PropertyKey[]) => parts.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+      const fleetKey = at[0] === 'workloads' && at.length >= 3 ? fleets?.where.get(at[1])?.(at[2]) : undefined;
+      const where = `${path}: ${fleetKey === undefined ? keyPath(issue.path) : keyPath([fleetKey, ...issue.path.slice(3)])}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
       const kind = settingAt(issue.path);
       problems.push(badValue(where, kind, valueAt(top, issue.path), (kind as Setting | undefined)?.secret));
     }
   }
   throwProblems(problems);
-  const layer = toLayer(parsed.data!, path, dir);
+  const layer = toLayer(parsed.data!, path, dir, fleets?.fleets ?? []);
   const entries = new Map(layer.workloads);
   for (const name of fromCatalog) entries.set(name, { settings: {}, ...entries.get(name), enabled: true });
   return { ...layer, workloads: entries, notes };
@@ -157,7 +177,7 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function entryKinds(): Setting[] {
-  return [WORKLOAD_ENTRY.enabled, WORKLOAD_ENTRY.params, ...perWorkloadSettings().map(([, s]) => s)] as Setting[];
+  return [WORKLOAD_ENTRY.workload, WORKLOAD_ENTRY.enabled, WORKLOAD_ENTRY.params, ...perWorkloadSettings().map(([, s]) => s)] as Setting[];
 }
 
 /** Other spellings → canonical key: underscore spellings of every key, and declared aliases (with theirs). */
@@ -230,7 +250,7 @@ function normaliseMap(
   return out;
 }
 
-function toLayer(data: Record<string, unknown>, path: string, dir: string): FileLayer {
+function toLayer(data: Record<string, unknown>, path: string, dir: string, fleets: readonly FleetConfig[]): FileLayer {
   const byKey = new Map((Object.entries(SETTINGS) as Array<[SettingName, Setting]>).map(([name, s]) => [s.key, name]));
   const settings: Partial<Record<SettingName, unknown>> = {};
   for (const [key, value] of Object.entries(data)) {
@@ -238,14 +258,20 @@ function toLayer(data: Record<string, unknown>, path: string, dir: string): File
     if (name !== undefined && value !== undefined) settings[name] = value;
   }
   const workloads = new Map<string, WorkloadEntry>();
+  const fleetOf = (instance: string) => {
+    const fleet = fleets.find((f) => f.instances.some((i) => i.instance === instance));
+    return fleet ? { fleet: fleet.name } : {};
+  };
   for (const [wl, entry] of Object.entries((data.workloads ?? {}) as Record<string, Record<string, unknown>>)) {
     const perWorkload: Partial<Record<SettingName, unknown>> = {};
     for (const [name, s] of perWorkloadSettings()) if (entry[s.key] !== undefined) perWorkload[name] = entry[s.key];
     workloads.set(wl, {
       enabled: entry.enabled as boolean | undefined,
+      ...(entry.workload !== undefined ? { workload: entry.workload as string } : {}),
+      ...fleetOf(wl),
       settings: perWorkload,
       params: entry.params as Record<string, unknown> | undefined,
     });
   }
-  return { path, dir, settings, workloads };
+  return { path, dir, settings, workloads, ...(fleets.length > 0 ? { fleets } : {}) };
 }

@@ -132,15 +132,19 @@ function valueFrom(l: Parameters<typeof mergeLayers>[0], name: SettingName, sour
 function selectionOf(l: Parameters<typeof mergeLayers>[0]): Selected[] {
   const given = l.flags.workloads ?? l.env.workloads;
   const extra = l.flags.fromCatalog ?? l.env.fromCatalog;
+  const fleets = l.file?.fleets ?? [];
   if (given || extra) {
-    return [given, extra].flatMap((g) => g?.names.map((name) => ({ name, where: g.where })) ?? []);
+    // a fleet's name selects all its instances
+    return [given, extra].flatMap((g) => g?.names.flatMap((name) => fleets.find((f) => f.name === name)?.instances.map((i) => ({ name: i.instance, where: g.where })) ?? [{ name, where: g.where }]) ?? []);
   }
   const selected: Selected[] = DEFAULT_WORKLOADS.map((name) => ({ name, where: 'the default selection' }));
   for (const [name, entry] of l.file?.workloads ?? []) {
-    const where = `${l.file!.path}: workloads.${name}`;
+    const where = entry.fleet !== undefined ? `${l.file!.path}: fleets.${entry.fleet}` : `${l.file!.path}: workloads.${name}`;
     const at = selected.findIndex((s) => s.name === name);
-    if (entry.enabled === false && at >= 0) selected.splice(at, 1);
-    if (entry.enabled === true && at < 0) selected.push({ name, where });
+    // an instance of another name (`workload:`) or of a fleet is selected unless disabled
+    const enabled = entry.enabled ?? (entry.workload !== undefined || entry.fleet !== undefined ? true : undefined);
+    if (enabled === false && at >= 0) selected.splice(at, 1);
+    if (enabled === true && at < 0) selected.push({ name, where });
   }
   return selected;
 }

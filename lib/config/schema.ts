@@ -158,8 +158,13 @@ export const WORKLOAD_FLAGS = {
 
 /** Keys of an entry of the `workloads` map besides the per-workload settings. */
 export const WORKLOAD_ENTRY = {
+  workload: setting(workloadName, {
+    key: 'workload', defaultDoc: 'the entry\'s name',
+    description: 'Workload type of this instance (a built-in or a catalog entry), so that several instances of one type can ' +
+      'have their own names, settings and params: `cpu-light: {workload: cpu}` gives VMs `virtwork-cpu-light-<i>`.',
+  }),
   enabled: setting(boolKind(), {
-    key: 'enabled', defaultDoc: `\`true\` for ${DEFAULT_WORKLOADS.join(', ')}; \`false\` for the others`,
+    key: 'enabled', defaultDoc: `\`true\` for ${DEFAULT_WORKLOADS.join(', ')} and for entries with \`workload\`; \`false\` for the others`,
     description: 'Adds the workload to the default selection (true) or removes it (false). Ignored when --workloads or VIRTWORK_WORKLOADS selects.',
   }),
   params: setting({ type: 'map', allowed: 'a mapping of param names to values', schema: z.record(z.string(), z.unknown()), fromText: (t) => t }, {
@@ -173,19 +178,20 @@ export function perWorkloadSettings(): Array<[SettingName, Setting]> {
   return (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).filter(([, s]) => s.perWorkload === true);
 }
 
-/** The keys allowed at the top of `virtwork.yaml`, in table order, then `workloads`. */
+/** The keys allowed at the top of `virtwork.yaml`, in table order, then `workloads` and `fleets`. */
 export function fileKeys(): string[] {
-  return [...Object.values(SETTINGS).filter((s: Setting) => s.notInFile === undefined).map((s) => s.key), 'workloads'];
+  return [...Object.values(SETTINGS).filter((s: Setting) => s.notInFile === undefined).map((s) => s.key), 'workloads', 'fleets'];
 }
 
 /** The keys allowed in an entry of the `workloads` map. */
 export function workloadEntryKeys(): string[] {
-  return [WORKLOAD_ENTRY.enabled.key, ...perWorkloadSettings().map(([, s]) => s.key), WORKLOAD_ENTRY.params.key];
+  return [WORKLOAD_ENTRY.enabled.key, WORKLOAD_ENTRY.workload.key, ...perWorkloadSettings().map(([, s]) => s.key), WORKLOAD_ENTRY.params.key];
 }
 
 /** The zod schema of a normalised `virtwork.yaml` (canonical keys), built from {@link SETTINGS}. */
 export function configFileSchema(): z.ZodType<Record<string, unknown>> {
   const entry: Record<string, z.ZodType> = {
+    [WORKLOAD_ENTRY.workload.key]: WORKLOAD_ENTRY.workload.schema.optional(),
     [WORKLOAD_ENTRY.enabled.key]: WORKLOAD_ENTRY.enabled.schema.optional(),
     [WORKLOAD_ENTRY.params.key]: WORKLOAD_ENTRY.params.schema.optional(),
   };
@@ -201,7 +207,7 @@ export function settingAt(path: readonly PropertyKey[]): Kind<unknown> | undefin
   const inEntry = path[0] === 'workloads' && path.length >= 3;
   const key = inEntry ? path[2] : path[0];
   const candidates: readonly Setting[] = inEntry
-    ? [WORKLOAD_ENTRY.enabled, WORKLOAD_ENTRY.params, ...perWorkloadSettings().map(([, s]) => s)] as Setting[]
+    ? [WORKLOAD_ENTRY.workload, WORKLOAD_ENTRY.enabled, WORKLOAD_ENTRY.params, ...perWorkloadSettings().map(([, s]) => s)] as Setting[]
     : Object.values(SETTINGS) as Setting[];
   const found = candidates.find((s) => s.key === key);
   const isItem = path.length > (inEntry ? 3 : 1) && typeof path[inEntry ? 3 : 1] === 'number';

@@ -49,11 +49,13 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
   const merged = loadMerged(req);
   const file = merged.file;
   const configPath = file?.path;
-  const names = [...new Set([...merged.selection.map((s) => s.name), ...(file?.workloads.keys() ?? [])])];
+  const names = [...new Set([...merged.selection.map((s) => s.name), ...(file?.workloads.keys() ?? [])].map((n) => typeOf(merged, n)))];
   const catalog = resolveCatalog(merged, names);
   const registry = catalog.registry;
   const problems = checkNames(merged, registry, knownWorkloads(catalog));
-  const workloads = merged.selection.filter((sel) => sel.name in registry).map((sel) => selection(merged, sel.name, registry[sel.name], problems));
+  const workloads = merged.selection
+    .filter((sel) => typeOf(merged, sel.name) in registry)
+    .map((sel) => selection(merged, sel.name, registry[typeOf(merged, sel.name)], problems));
   // Problems that all name a flag (`--workloads`, `--params`) are about the command line: a usage error.
   throwProblems(problems, problems.every((p) => p.startsWith('-')));
   const s = merged.settings;
@@ -98,27 +100,43 @@ export function loadMerged(req: ConfigRequest): MergedConfig {
   return mergeLayers({ file, env: env!, flags: flags!, cwd: req.cwd });
 }
 
-/** Every selected name, every name of the file's `workloads` map and every params prefix must be a known workload. */
+/** The workload type of an instance: its entry's `workload`, else its own name. */
+export function typeOf(m: MergedConfig, instance: string): string {
+  return m.file?.workloads.get(instance)?.workload ?? instance;
+}
+
+/**
+ * Every selected name and every name of the file's `workloads` map must be a known workload or an instance of one
+ * (`workload:`), and every params prefix a selected instance.
+ */
 function checkNames(m: MergedConfig, registry: Readonly<Record<string, WorkloadClass>>, known: readonly string[]): string[] {
   const problems: string[] = [];
   const unknown = (name: string) => `unknown workload ${show(name)}${didYouMean(name, known)}; available: ${known.join(', ')}`;
+  const instances = [...(m.file?.workloads ?? [])].filter(([, e]) => e.fleet === undefined && e.workload !== undefined).map(([n]) => n);
+  const selectable = [...known, ...instances, ...(m.file?.fleets ?? []).map((f) => f.name)];
   const seen = new Set<string>();
   for (const sel of m.selection) {
-    if (!(sel.name in registry)) problems.push(`${sel.where}: ${unknown(sel.name)}`);
-    else if (seen.has(sel.name)) problems.push(`${sel.where}: workload ${show(sel.name)} is selected twice`);
+    const type = typeOf(m, sel.name);
+    // an instance of an unknown type is reported at its entry, below
+    if (type === sel.name && !(type in registry)) {
+      problems.push(`${sel.where}: unknown workload ${show(sel.name)}${didYouMean(sel.name, selectable)}; available: ${selectable.join(', ')}`);
+    } else if (seen.has(sel.name)) problems.push(`${sel.where}: workload ${show(sel.name)} is selected twice`);
     seen.add(sel.name);
   }
   if (m.selection.length === 0) {
     const where = m.flags.workloads?.where ?? m.env.workloads?.where ?? m.file?.path ?? 'configuration';
     problems.push(`${where}: no workload selected; available: ${known.join(', ')}`);
   }
-  for (const name of m.file?.workloads.keys() ?? []) {
-    if (!(name in registry)) problems.push(`${m.file!.path}: workloads.${name}: ${unknown(name)}`);
+  for (const [name, entry] of m.file?.workloads ?? []) {
+    const where = entry.fleet !== undefined ? `${m.file!.path}: fleets.${entry.fleet} (instance ${name})` : `${m.file!.path}: workloads.${name}`;
+    const type = entry.workload ?? name;
+    if (!(type in registry)) problems.push(`${where}${entry.workload !== undefined && entry.fleet === undefined ? '.workload' : ''}: ${unknown(type)}`);
+    else if (type !== name && name in registry) problems.push(`${where}: the instance name ${show(name)} is the name of another workload type; choose another`);
   }
   for (const layer of [m.env, m.flags]) {
     for (const name of Object.keys(layer.params?.values ?? {})) {
       const where = `${layer.params!.where}: ${name}`;
-      if (!(name in registry)) problems.push(`${where}: ${unknown(name)}`);
+      if (!(typeOf(m, name) in registry)) problems.push(`${where}: ${unknown(name)}`);
       else if (!seen.has(name)) problems.push(`${where}: workload ${show(name)} is not selected (selected: ${[...seen].join(', ')})`);
     }
   }
@@ -138,7 +156,13 @@ function selection(m: MergedConfig, name: string, cls: WorkloadClass, problems: 
     Object.assign(params, source.values);
   }
   const s = workloadSettings(m, name);
-  return { name, vmCount: s.vmCount, cpuCores: s.cpuCores, memory: s.memory, dataDiskSize: s.diskSize, params, ...workloadVmSettings(m, name) };
+  const entry = m.file?.workloads.get(name);
+  return {
+    name,
+    ...(entry?.workload !== undefined && entry.workload !== name ? { workload: entry.workload } : {}),
+    ...(entry?.fleet !== undefined ? { fleet: entry.fleet } : {}),
+    vmCount: s.vmCount, cpuCores: s.cpuCores, memory: s.memory, dataDiskSize: s.diskSize, params, ...workloadVmSettings(m, name),
+  };
 }
 
 /** The SSH user from the merged settings, with the keys of every key file; undefined without credentials. */
