@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       fs.rmSync(path.join(dir, 'kustomization.yaml'), { force: true }); // kubectl -f <dir> would send it to the server
       return dir;
     };
-    const objects = readManifests(synth('warm-virtwork')).length;
+    const objects = (await readManifests(synth('warm-virtwork'))).length;
     // warm the server's caches (and the page cache of both programs) before measuring
     timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', path.join(work, 'warm-virtwork')]);
     // kubectl applies the files of a directory in name order (cpu.yaml before namespace.yaml): create its namespace

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { VirtworkError, show } from '../errors';
 import { didYouMean } from '../_suggest';
 import { NodeHttpLibrary } from './_node-http';
+import { clip } from './manifest-walk';
 
 /** Where to find the cluster, and how to talk to it. */
 export interface ConnectOptions {
@@ -199,7 +200,9 @@ function loadMerged(kc: k8s.KubeConfig, files: readonly string[]): void {
     try {
       one.loadFromFile(file);
     } catch (err) {
-      throw new VirtworkError(`kubeconfig ${file}: cannot be read: ${(err as Error).message}`, { cause: err });
+      // client-node's YAML errors carry a code frame of several lines quoting the file: one line, cut short
+      const first = ((err as Error).message ?? String(err)).split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+      throw new VirtworkError(`kubeconfig ${file}: cannot be read: ${clip(first.trim())}`, { cause: err });
     }
     one.getClusters().forEach((c) => clusters.has(c.name) || clusters.set(c.name, c));
     one.getUsers().forEach((u) => users.has(u.name) || users.set(u.name, u));

@@ -1,7 +1,12 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { VirtworkError, show } from '../errors';
+import { CancelledError } from './_errors';
+import { clip, manifestFiles, readManifestFile, WalkOptions } from './manifest-walk';
+
+/** `show(value)` cut to 200 characters: an error never quotes a whole file. */
+function showClipped(value: unknown): string {
+  return clip(show(value));
+}
 
 /** A Kubernetes object as read from a manifest file. */
 export interface ManifestObject {
@@ -37,20 +42,22 @@ export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-const MANIFEST_FILE = /\.(ya?ml|json)$/;
-/** Kustomize's own file (`kustomization.yaml`, as `virtwork synth` writes it): not a Kubernetes object. */
-const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
+/** Options of {@link readManifests}. */
+export type ReadOptions = WalkOptions;
 
 /**
- * Reads every object of a manifest directory (every `*.yaml`, `*.yml` and `*.json` below it but `kustomization.yaml`,
- * in sorted path order; multi-document files; `kind: List` expanded) or of a single file. Errors name the file and the document.
+ * Reads every object of a manifest directory ({@link manifestFiles}: every `*.yaml`, `*.yml` and `*.json` below it
+ * but `kustomization.yaml`, in sorted path order, never through a symbolic link to a directory, within the walk
+ * limits) or of a single file: multi-document files, `kind: List` expanded. Interruptible between files
+ * (`signal`). Errors name the file and the document, in one line that quotes at most 200 characters of the input.
  */
-export function readManifests(dirOrFile: string): Manifest[] {
-  const files = manifestFiles(dirOrFile);
+export async function readManifests(dirOrFile: string, options: ReadOptions = {}): Promise<Manifest[]> {
+  const files = await manifestFiles(dirOrFile, options);
   const manifests: Manifest[] = [];
   const seen = new Map<string, Manifest>();
   for (const file of files) {
-    for (const manifest of parseManifestText(fs.readFileSync(file, 'utf8'), file)) {
+    if (options.signal?.aborted) throw new CancelledError();
+    for (const manifest of parseManifestText(await readManifestFile(file, options.limits), file)) {
       const { apiVersion, kind, metadata } = manifest.object;
       const key = [groupOf(apiVersion), kind, metadata.namespace ?? '', metadata.name].join('|');
       const previous = seen.get(key);
@@ -64,31 +71,13 @@ export function readManifests(dirOrFile: string): Manifest[] {
   return manifests;
 }
 
-/** The manifest files of a directory (recursively, sorted) or the file itself. */
-function manifestFiles(dirOrFile: string): string[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dirOrFile);
-  } catch {
-    throw new VirtworkError(`manifest directory ${show(dirOrFile)} does not exist (run \`virtwork synth\` to create it, or name another directory)`);
-  }
-  if (stat.isFile()) return [dirOrFile];
-  const files = fs.readdirSync(dirOrFile, { recursive: true, encoding: 'utf8' })
-    .filter((f) => MANIFEST_FILE.test(f) && !KUSTOMIZATION_FILE.test(path.basename(f)) && !f.split(path.sep).some((part) => part.startsWith('.')))
-    .sort()
-    .map((f) => path.join(dirOrFile, f))
-    .filter((f) => fs.statSync(f).isFile());
-  if (files.length === 0) throw new VirtworkError(`manifest directory ${show(dirOrFile)} holds no *.yaml, *.yml or *.json file`);
-  return files;
-}
-
 /** Parses one manifest file's text (`file` names it in errors). Empty documents are skipped. */
 export function parseManifestText(text: string, file: string): Manifest[] {
   const manifests: Manifest[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
     const document = i + 1;
     const where = `${file} document ${document}`;
-    if (doc.errors.length > 0) throw new VirtworkError(`${where}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    if (doc.errors.length > 0) throw new VirtworkError(`${where}: invalid YAML: ${clip(doc.errors[0].message.split('\n')[0])}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
     for (const object of expandList(value, where)) manifests.push({ file, document, object: checkObject(object, where) });
@@ -99,7 +88,7 @@ export function parseManifestText(text: string, file: string): Manifest[] {
 function expandList(value: unknown, where: string): unknown[] {
   const obj = value as { kind?: unknown; items?: unknown };
   if (obj && typeof obj === 'object' && typeof obj.kind === 'string' && obj.kind.endsWith('List') && 'items' in obj) {
-    if (!Array.isArray(obj.items)) throw new VirtworkError(`${where}: ${obj.kind}.items must be a list, got ${show(obj.items)}`);
+    if (!Array.isArray(obj.items)) throw new VirtworkError(`${where}: ${obj.kind}.items must be a list, got ${showClipped(obj.items)}`);
     return obj.items;
   }
   return [value];
@@ -107,20 +96,20 @@ function expandList(value: unknown, where: string): unknown[] {
 
 function checkObject(value: unknown, where: string): ManifestObject {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new VirtworkError(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name), got ${show(value)}`);
+    throw new VirtworkError(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata.name), got ${showClipped(value)}`);
   }
   const obj = value as Partial<ManifestObject>;
   for (const field of ['apiVersion', 'kind'] as const) {
     if (typeof obj[field] !== 'string' || obj[field] === '') {
-      throw new VirtworkError(`${where}: ${field} must be a non-empty string, got ${show(obj[field])}`);
+      throw new VirtworkError(`${where}: ${field} must be a non-empty string, got ${showClipped(obj[field])}`);
     }
   }
   if (!obj.metadata || typeof obj.metadata !== 'object' || typeof obj.metadata.name !== 'string' || obj.metadata.name === '') {
-    throw new VirtworkError(`${where}: ${obj.kind}: metadata.name must be a non-empty string, got ${show(obj.metadata?.name)}`);
+    throw new VirtworkError(`${where}: ${obj.kind}: metadata.name must be a non-empty string, got ${showClipped(obj.metadata?.name)}`);
   }
   const labels = obj.metadata.labels;
   if (labels !== undefined && (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string'))) {
-    throw new VirtworkError(`${where}: ${obj.kind} ${obj.metadata.name}: metadata.labels must map strings to strings, got ${show(labels)}`);
+    throw new VirtworkError(`${where}: ${obj.kind} ${obj.metadata.name}: metadata.labels must map strings to strings, got ${showClipped(labels)}`);
   }
   return obj as ManifestObject;
 }

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readManifests } from '../../lib/cluster/manifests';
+import { Manifest, readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, FAKE_NODE_NAME, startFakeKubevirt, testKubeConfig, useTestNamespace, FakeKubevirt } from '../harness';
 import { KUBECONFIG_ENV } from '../harness/cluster-env';
 import { runApplyCli, scratchDir } from './_run';
@@ -25,9 +25,14 @@ describeIntegration('virtwork-apply end to end: apply → wait → status → cl
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const manifests = readManifests(DIST);
-  const vms = manifests.filter((m) => m.object.kind === 'VirtualMachine').map((m) => m.object.metadata.name).sort();
-  const runId = manifests.find((m) => m.object.metadata.labels?.['virtwork/run-id'])!.object.metadata.labels!['virtwork/run-id'];
+  let manifests: Manifest[];
+  let vms: string[];
+  let runId: string;
+  beforeAll(async () => {
+    manifests = await readManifests(DIST);
+    vms = manifests.filter((m) => m.object.kind === 'VirtualMachine').map((m) => m.object.metadata.name).sort();
+    runId = manifests.find((m) => m.object.metadata.labels?.['virtwork/run-id'])!.object.metadata.labels!['virtwork/run-id'];
+  });
 
   it('applies every object of dist/ and waits until the stand-in marks every VM Ready', async () => {
     // WHEN dist/ is applied into the test namespace with --wait

@@ -31,7 +31,7 @@ describeIntegration('virtwork-apply against a faulty API server (fault-injecting
     // GIVEN 8 VMs with their Secrets, and a proxy that fails the first attempt of every write and every list
     const namespace = freshNamespace('faults');
     const manifests = synthCpu(dir, 'converge', namespace, 8);
-    const expected = readManifests(manifests);
+    const expected = await readManifests(manifests);
     const cycle: Fault[] = [{ status: 429, retryAfterSeconds: 1 }, { status: 500 }, { status: 503 }, { reset: 'before' }, { reset: 'after' }, { delayMs: 300 }];
     let writes = 0;
     proxy.setSchedule((r) => {
@@ -70,7 +70,7 @@ describeIntegration('virtwork-apply against a faulty API server (fault-injecting
   it('retries a request that times out', async () => {
     // GIVEN a proxy that holds the first answer to one object for 1.5 s, and a request timeout of 0.5 s
     const namespace = freshNamespace('timeout');
-    const manifests = readManifests(synthCpu(dir, 'timeout', namespace, 1));
+    const manifests = await readManifests(synthCpu(dir, 'timeout', namespace, 1));
     proxy.setSchedule((r) => (r.method === 'PATCH' && r.path.endsWith('/secrets/virtwork-cpu-0-cloudinit') && r.attempt === 0 ? { delayMs: 1500 } : undefined), true);
     const cluster = connect({ kubeconfig: proxy.kubeconfigPath, requestTimeoutMs: 500 });
 
@@ -86,7 +86,7 @@ describeIntegration('virtwork-apply against a faulty API server (fault-injecting
     // GIVEN 10 VMs, an apply cancelled after its 6th object
     const namespace = freshNamespace('resume');
     const dirOf = synthCpu(dir, 'resume', namespace, 10);
-    const manifests = readManifests(dirOf);
+    const manifests = await readManifests(dirOf);
     proxy.setSchedule(undefined, true);
     const controller = new AbortController();
     const cluster = connect({ kubeconfig: adminKubeconfig(), signal: controller.signal });

@@ -67,4 +67,21 @@ describe('connect', () => {
     const bad = file('bad', 'clusters: [oops');
     expect(() => connect({ kubeconfig: bad, env: {} })).toThrow(new RegExp(`^kubeconfig ${bad}: cannot be read: `));
   });
+
+  it.each([
+    ['a YAML error (client-node prints a code frame)', 'clusters: [\n  - name: x\n  :: garbage {{{\n'],
+    ['binary junk', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, ...Array(4000).fill(0x41), 0x0a, 0x41]).toString('latin1')],
+    ['a line longer than any message should quote', `clusters: [${'x'.repeat(50_000)}`],
+  ])('fails on a garbage kubeconfig (%s) with one short line', (_what, text) => {
+    const bad = file('garbage', text);
+    let message = '';
+    try {
+      connect({ kubeconfig: bad, env: {} });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^kubeconfig ${bad}: cannot be read: \\S`));
+    expect(message).not.toContain('\n');
+    expect(message.length).toBeLessThan(bad.length + 300);
+  });
 });

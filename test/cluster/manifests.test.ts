@@ -14,7 +14,7 @@ describe('readManifests', () => {
     fs.writeFileSync(path.join(dir, file), text);
   };
 
-  it('reads every object of every YAML/JSON file below the directory, in path order, with file and document', () => {
+  it('reads every object of every YAML/JSON file below the directory, in path order, with file and document', async () => {
     // GIVEN multi-document files, a nested JSON file, a List, an empty document, kustomization.yaml and a hidden dir
     write('b.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s1, namespace: ns}\n---\n---\napiVersion: v1\nkind: Service\nmetadata: {name: svc, namespace: ns}\n');
     write('a.yml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n');
@@ -24,7 +24,7 @@ describe('readManifests', () => {
     write('notes.txt', 'ignored');
 
     // WHEN read
-    const manifests = readManifests(dir);
+    const manifests = await readManifests(dir);
 
     // THEN each object comes with where it was found
     expect(manifests.map((m) => [path.relative(dir, m.file), m.document, describeObject(m.object)])).toEqual([
@@ -35,24 +35,24 @@ describe('readManifests', () => {
     ]);
   });
 
-  it('reads a single file', () => {
+  it('reads a single file', async () => {
     write('one.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\n');
-    expect(readManifests(path.join(dir, 'one.yaml')).map((m) => m.object.metadata.name)).toEqual(['s']);
+    expect((await readManifests(path.join(dir, 'one.yaml'))).map((m) => m.object.metadata.name)).toEqual(['s']);
   });
 
-  it('fails when the directory does not exist', () => {
-    expect(() => readManifests(path.join(dir, 'dist'))).toThrow(`manifest directory "${path.join(dir, 'dist')}" does not exist (run \`virtwork synth\` to create it, or name another directory)`);
+  it('fails when the directory does not exist', async () => {
+    await expect(readManifests(path.join(dir, 'dist'))).rejects.toThrow(`manifest directory "${path.join(dir, 'dist')}" does not exist (run \`virtwork synth\` to create it, or name another directory)`);
   });
 
-  it('fails when the directory holds no manifest file', () => {
+  it('fails when the directory holds no manifest file', async () => {
     write('README.md', '# nothing');
-    expect(() => readManifests(dir)).toThrow(`manifest directory "${dir}" holds no *.yaml, *.yml or *.json file`);
+    await expect(readManifests(dir)).rejects.toThrow(`manifest directory "${dir}" holds no *.yaml, *.yml or *.json file`);
   });
 
-  it('fails when an object is defined twice, naming both places', () => {
+  it('fails when an object is defined twice, naming both places', async () => {
     write('a.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\n');
     write('b.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\n');
-    expect(() => readManifests(dir)).toThrow(`${path.join(dir, 'b.yaml')} document 1: Secret ns/s is also defined in ${path.join(dir, 'a.yaml')} document 1`);
+    await expect(readManifests(dir)).rejects.toThrow(`${path.join(dir, 'b.yaml')} document 1: Secret ns/s is also defined in ${path.join(dir, 'a.yaml')} document 1`);
   });
 });
 

@@ -66,8 +66,9 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const timeoutMs = parseDuration('--timeout', opts.timeout);
   if (opts.wait && opts.dryRun) throw new VirtworkError('--wait cannot be combined with --dry-run (nothing is created to wait for)');
-  let manifests = readManifests(dir);
   const reporter = reporterFor(g.output, ctx);
+  reporter.event('reading', { dir });
+  let manifests = await readManifests(dir, { signal: ctx.signal, onSkip: (file, why) => reporter.warn(`virtwork-apply: skipped ${file}: ${why}`) });
   const cluster = connectFrom(g, ctx, reporter);
   // the namespace rule (docs/apply.md): -n moves everything; else each object's own, else the context's, else virtwork
   if (g.namespace !== undefined) {

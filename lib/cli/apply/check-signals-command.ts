@@ -71,7 +71,7 @@ async function runCheckSignals(dir: string, opts: z.infer<typeof OPTIONS>, comma
   const attempts = parsePositiveInt('--retries', opts.retries, 20);
   const windowSeconds = opts.window === undefined ? undefined : Math.max(1, Math.round(parseDuration('--window', opts.window) / 1000));
   const where = resolve(ctx.cwd, dir);
-  const run = contractFromObjects(readManifests(where).map((m) => m.object), CONTRACT_CONFIGMAP, CONTRACT_FILE, show(dir));
+  const run = contractFromObjects((await readManifests(where, { signal: ctx.signal })).map((m) => m.object), CONTRACT_CONFIGMAP, CONTRACT_FILE, show(dir));
   if (opts.runId !== undefined && opts.runId !== run.runId) {
     throw new VirtworkError(`--run-id ${show(opts.runId)}: the manifests in ${show(dir)} are of run ${show(run.runId)}`);
   }
