@@ -6,6 +6,7 @@ import { CONFIG_FILE } from '../config/schema';
 import { VirtworkError } from '../errors';
 import { packageInfo } from '../_package';
 import { CliContext } from './_context';
+import { count } from './_words';
 import { gitInit, vendorVirtwork } from './_init-source';
 
 /** Path of the CI workflow `virtwork init` writes. */
@@ -36,7 +37,7 @@ Examples:
       const git = opts.git ? gitInit(target) : undefined;
       const shown = relative(ctx.cwd, target) || '.';
       const steps = [`cd ${shown}`, 'npm install', 'npx virtwork synth', ...(git ? ['git add -A', 'git commit -m "virtwork: initial dist/"'] : [])];
-      ctx.out(`created ${written.length} files in ${shown}/: ${written.join(', ')} (virtwork from ${source.from})\n` +
+      ctx.out(`created ${count(written.length, 'file')} in ${shown}/: ${written.join(', ')} (virtwork from ${source.from})\n` +
         (git === 'initialized' ? `initialized a git repository in ${shown}/\n` : '') +
         (opts.git && git === undefined ? 'note: git was not found; run git init yourself before committing\n' : '') +
         `next: ${steps.join(' && ')}\n`);

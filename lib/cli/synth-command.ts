@@ -3,6 +3,8 @@ import { relative, resolve } from 'node:path';
 import { loadConfig } from '../config/synth-input';
 import { configNotes } from '../config/merge';
 import { FleetConfig, fleetRows, formatFleetRows } from '../fleet';
+import { count } from './_words';
+import { CONFIG_ENV } from '../config/schema';
 import { RenderResult, renderToDir } from '../render';
 import { sealInput } from '../sealed-secrets';
 import { addConfigOptions } from './_config-options';
@@ -37,9 +39,9 @@ Examples:
       }
       const result = runSynth(opts, ctx);
       const shown = relative(ctx.cwd, result.outdir) || '.';
-      ctx.out(`wrote ${result.files.length} files to ${shown}/: ${result.files.join(', ')}\n`);
+      ctx.out(`wrote ${count(result.files.length, 'file')} to ${shown}/: ${result.files.join(', ')}\n`);
       for (const extra of [result.gitops, result.secrets, result.signals]) {
-        if (extra) ctx.out(`wrote ${extra.files.length} files to ${relative(ctx.cwd, extra.dir) || '.'}/: ${extra.files.join(', ')}\n`);
+        if (extra) ctx.out(`wrote ${count(extra.files.length, 'file')} to ${relative(ctx.cwd, extra.dir) || '.'}/: ${extra.files.join(', ')}\n`);
       }
       if (result.fleets.length > 0) ctx.out(formatFleetRows(fleetRows(result.fleets, (i) => result.vmsByInstance.get(i))));
       if (result.unwrittenSecrets > 0) {
@@ -59,7 +61,10 @@ export function runSynth(opts: Readonly<Record<string, unknown>>, ctx: Pick<CliC
   const output = (opts.outputDir as string | undefined) ?? (opts.output as string | undefined) ?? (ctx.env.CDK8S_OUTDIR || undefined) ?? DEFAULT_OUTPUT;
   const { settings, origins } = loaded.merged;
   const dirOf = (value: string | undefined, origin: { dir: string } | undefined) => (value === undefined ? undefined : resolve(origin?.dir ?? ctx.cwd, value));
-  const outdir = resolve(ctx.cwd, output);
+  // Without a flag or CDK8S_OUTDIR, dist/ goes beside the virtwork.yaml that was looked up (maybe in a parent directory).
+  const given = opts.outputDir !== undefined || opts.output !== undefined || Boolean(ctx.env.CDK8S_OUTDIR);
+  const lookedUp = opts.config === undefined && !ctx.env[CONFIG_ENV] ? loaded.merged.file?.dir : undefined;
+  const outdir = resolve(given ? ctx.cwd : (lookedUp ?? ctx.cwd), output);
   const result = renderToDir(sealInput(loaded.input, loaded.merged, outdir), outdir, {
     gitopsDir: dirOf(settings.gitopsDir, origins.gitopsDir),
     secretsOut: dirOf(settings.secretsOut, origins.secretsOut),

@@ -11,6 +11,7 @@ import { buildApp, renderCharts } from '../synth';
 import { didYouMean } from '../_suggest';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
+import { count } from './_words';
 
 /** One line of the report of `virtwork validate`. */
 export interface ValidateLine {
@@ -56,8 +57,8 @@ export function runValidate(opts: Readonly<Record<string, unknown>>, ctx: Pick<C
     lines.push({
       status: 'OK',
       subject: 'config',
-      message: `${loaded.configPath ?? 'defaults (no virtwork.yaml)'}: ${names.length} workloads (${names.join(', ')}), ${vms} VMs, ` +
-        `${objects.length} objects in ${files.size} files`,
+      message: `${loaded.configPath ?? 'defaults (no virtwork.yaml)'}: ${count(names.length, 'workload')} (${names.join(', ')}), ${count(vms, 'VM')}, ` +
+        `${count(objects.length, 'object')} in ${count(files.size, 'file')}`,
     });
   } catch (err) {
     if (!(err instanceof VirtworkError) || err instanceof UsageError) throw err;
@@ -109,6 +110,6 @@ export function formatReport(lines: readonly ValidateLine[]): string {
     const pad = ' '.repeat(6 + width + 2);
     return [`${l.status.padEnd(4)}  ${l.subject.padEnd(width)}  ${first}`, ...rest.map((r) => `${pad}${r}`)].join('\n');
   });
-  const count = (s: ValidateLine['status']) => lines.filter((l) => l.status === s).length;
-  return `${body.join('\n')}\n${count('OK')} ok, ${count('WARN')} with warnings, ${count('FAIL')} failed\n`;
+  const tally = (s: ValidateLine['status']) => lines.filter((l) => l.status === s).length;
+  return `${body.join('\n')}\n${tally('OK')} ok, ${tally('WARN')} with warnings, ${tally('FAIL')} failed\n`;
 }

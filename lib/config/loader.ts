@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { VirtworkError, show } from '../errors';
 import { badValue, throwProblems, unknownKey } from './_problems';
@@ -46,8 +46,9 @@ export interface FileLayer {
 }
 
 /**
- * Where the configuration file is: `--config`, else `VIRTWORK_CONFIG`, else `virtwork.yaml` in `cwd` when it
- * exists. A file named explicitly must exist. Returns the path as given, or undefined when there is none.
+ * Where the configuration file is: `--config`, else `VIRTWORK_CONFIG`, else `virtwork.yaml` in `cwd` or the
+ * nearest directory above it (up to the root of the git work tree it is in, like git finds `.git`). A file named
+ * explicitly must exist. Returns the path as given (relative to `cwd` when found above it), or undefined.
  */
 export function findConfigFile(o: { readonly flag?: string; readonly env: Environment; readonly cwd: string }): string | undefined {
   const named = o.flag ?? (o.env[CONFIG_ENV] || undefined);
@@ -58,7 +59,10 @@ export function findConfigFile(o: { readonly flag?: string; readonly env: Enviro
     if (!statSync(abs).isFile()) throw new VirtworkError(`${how}: ${show(named)} is not a file`);
     return named;
   }
-  return existsSync(resolve(o.cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined;
+  for (let dir = resolve(o.cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir === resolve(o.cwd) ? CONFIG_FILE : relative(o.cwd, join(dir, CONFIG_FILE));
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Reads and validates a configuration file (`path` relative to `cwd`). */

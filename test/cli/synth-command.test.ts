@@ -137,6 +137,25 @@ describe('virtwork synth', () => {
     expect(readTree(join(dir, 'dist'))).toEqual({});
   });
 
+  it('finds virtwork.yaml from a subdirectory of the repository and writes dist/ beside it', async () => {
+    // GIVEN a repository with virtwork.yaml at its root, and a reader in a subdirectory
+    writeFiles(dir, { '.git/HEAD': 'ref: refs/heads/main\n', 'virtwork.yaml': 'vm-count: 2\nworkloads:\n  memory:\n    enabled: false\n', 'docs/x': '' });
+
+    // WHEN synth runs there
+    const r = await virtwork(['synth'], join(dir, 'docs'));
+
+    // THEN it used the root's virtwork.yaml and wrote the root's dist/, not docs/dist/
+    expect(r).toEqual({ code: 0, err: '', out: 'wrote 3 files to ../dist/: cpu.yaml, kustomization.yaml, namespace.yaml\n' });
+    expect(vms(objectsOf(readTree(join(dir, 'dist')))).map((v) => v.metadata.name)).toEqual(['virtwork-cpu-0', 'virtwork-cpu-1']);
+    expect(readTree(join(dir, 'docs', 'dist'))).toEqual({});
+  });
+
+  it('does not look above the root of the git work tree', async () => {
+    writeFiles(dir, { 'virtwork.yaml': 'vm-count: x\n', 'repo/.git/HEAD': 'ref: refs/heads/main\n', 'repo/sub/x': '' });
+    const r = await virtwork(['synth', '-w', 'cpu'], join(dir, 'repo', 'sub'));
+    expect(r).toEqual({ code: 0, err: '', out: 'wrote 3 files to dist/: cpu.yaml, kustomization.yaml, namespace.yaml\n' });
+  });
+
   it('still takes the deprecated -o / --output, with one note on stderr', async () => {
     // WHEN the old spelling names the output directory
     const r = await virtwork(['synth', '-w', 'cpu', '-o', 'old'], dir);
