@@ -9,7 +9,7 @@ import { checkOneOf } from './vm/placement';
  * - `secret`: a Secret in the manifests (the user-data holds no credentials: SSH keys are public, passwords hashed);
  * - `reference`: the VM references the Secret, but the manifests do not contain it: it is created out of band
  *   (`virtwork synth --secrets-out <dir>` writes the Secrets there, outside Git);
- * - `external-secret`: an External Secrets Operator `ExternalSecret` (external-secrets.io/v1beta1) that creates the
+ * - `external-secret`: an External Secrets Operator `ExternalSecret` (external-secrets.io/v1) that creates the
  *   Secret from a secret store, so that Git holds no Secret at all;
  * - `sealed-secret`: a Bitnami `SealedSecret` (bitnami.com/v1alpha1), sealed at the edge with the controller's
  *   certificate by the `sealer` the options carry (`virtwork synth` makes one from `sealed-secrets-cert`).
@@ -20,7 +20,7 @@ export type SecretMode = (typeof SECRET_MODES)[number];
 /** Kinds of External Secrets Operator stores. */
 export const SECRET_STORE_KINDS = ['SecretStore', 'ClusterSecretStore'] as const;
 /** API version of the ExternalSecret virtwork emits. */
-export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1beta1';
+export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
 /** API version of the SealedSecret virtwork emits. */
 export const SEALED_SECRET_API_VERSION = 'bitnami.com/v1alpha1';
 /** Annotation of a SealedSecret: what was sealed (so that an unchanged Secret keeps its sealed bytes). */
@@ -131,11 +131,27 @@ export function addUserDataObject(scope: Construct, id: string, o: SecretModeOpt
         stringData: { [s.key]: s.userData },
       });
     case 'external-secret':
-      return new ApiObject(scope, id, externalSecretManifest(o, s));
+      return new _SecretTemplateObject(scope, id, externalSecretManifest(o, s));
     case 'sealed-secret':
-      return new ApiObject(scope, id, sealedSecretManifest(o.sealer!, s));
+      return new _SecretTemplateObject(scope, id, sealedSecretManifest(o.sealer!, s));
     default:
       return undefined;
+  }
+}
+
+/**
+ * An ExternalSecret or SealedSecret whose Secret template carries the annotations of the object itself (provenance,
+ * sync wave, whatever is added later), so that the Secret its controller creates is the one plain mode would have
+ * written. Annotations that describe the wrapper only (ANNOTATION_SEALED_HASH) stay on the wrapper.
+ */
+class _SecretTemplateObject extends ApiObject {
+  public toJson(): any {
+    const json = super.toJson();
+    const annotations: Record<string, string> = { ...json.metadata?.annotations };
+    delete annotations[ANNOTATION_SEALED_HASH];
+    const template = json.spec?.target?.template ?? json.spec?.template;
+    if (template && Object.keys(annotations).length > 0) template.metadata = { ...template.metadata, annotations };
+    return json;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { VirtualMachine, VirtualMachineProps } from '../lib/virtual-machine';
-import { K8sObject, validateObjects } from './support/validators';
+import { K8sObject, schemaProblems, validateObjects } from './support/validators';
 
 const USER_DATA = '#cloud-config\npackages:\n  - stress-ng\n';
 
@@ -231,7 +231,8 @@ describe('VirtualMachine', () => {
       const objs = synth({ userDataSecret: { mode: 'external-secret', secretStore: 'vault', remoteKeyPrefix: 'load/' } });
       const es = objs.find((o) => o.kind === 'ExternalSecret')!;
       expect(es).toMatchSnapshot();
-      expect(es.apiVersion).toBe('external-secrets.io/v1beta1');
+      expect(es.apiVersion).toBe('external-secrets.io/v1');
+      expect(schemaProblems(es)).toEqual([]); // the real external-secrets v2.9.0 CRD serves only v1
       expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
       expect(es.spec.target).toMatchObject({ name: 'virtwork-cpu-0-cloudinit', template: { metadata: { labels: vmOf(objs).metadata.labels } } });
       expect(es.spec.data).toEqual([{ secretKey: 'userdata', remoteRef: { key: 'load/virtwork-cpu-0-cloudinit', property: 'userdata' } }]);

@@ -1,4 +1,5 @@
 import { boolKind, setting, textKind } from '../config/setting';
+import { GIT_REVISION_FORMS, GIT_REVISION_PATTERN, GIT_URL_FORMS, GIT_URL_PATTERN } from '../git-source';
 
 const PATH = textKind({ pattern: /^[^\0\r\n]+$/, allowed: 'a directory path', type: 'path' });
 
@@ -12,13 +13,13 @@ export const OUTPUT_SETTINGS = {
     defaultDoc: 'none: no GitOps files (`gitops` beside `dist` is the usual choice)',
     description: 'Directory replaced with the Argo CD Application and Flux Kustomization that deploy the manifests (never inside them).',
   }),
-  gitopsRepoUrl: setting(textKind({ pattern: /^(https?|ssh):\/\/\S+$|^git@[^\s:]+:\S+$/, allowed: 'an https://, ssh:// or git@host:path repository URL', type: 'url' }), {
+  gitopsRepoUrl: setting(textKind({ pattern: GIT_URL_PATTERN, allowed: GIT_URL_FORMS, type: 'url' }), {
     key: 'gitops-repo-url', env: 'VIRTWORK_GITOPS_REPO_URL', flag: '--gitops-repo-url <url>', defaultDoc: 'a placeholder to replace',
     description: 'Git repository the GitOps files point at (the one holding the manifests).',
   }),
-  gitopsRevision: setting(textKind({ pattern: /^[A-Za-z0-9][A-Za-z0-9_./-]{0,254}$/, allowed: 'a branch, a tag as refs/tags/<tag>, or a commit' }), {
+  gitopsRevision: setting(textKind({ pattern: GIT_REVISION_PATTERN, allowed: GIT_REVISION_FORMS }), {
     key: 'gitops-revision', env: 'VIRTWORK_GITOPS_REVISION', flag: '--gitops-revision <rev>', default: 'HEAD',
-    description: 'Revision the GitOps files follow (HEAD: the default branch for Argo CD, main for Flux).',
+    description: 'Revision the GitOps files follow (HEAD: the default branch for Argo CD, main for Flux); docs/gitops.md#revisions says how it is read.',
   }),
   gitopsPath: setting(textKind({ pattern: /^[A-Za-z0-9_.][A-Za-z0-9_./-]*$/, allowed: 'a relative path inside the repository' }), {
     key: 'gitops-path', env: 'VIRTWORK_GITOPS_PATH', flag: '--gitops-path <path>', default: 'dist',

@@ -18,11 +18,8 @@ describe('kinds', () => {
 
     it('names the apiVersion synthesis emits for each kind', () => {
       const versions = new Map(EMITTED_KINDS.map((k) => [key(k), k.apiVersion]));
-      // external-secrets serves only v1 since v0.17: the table says v1 while synthesis still emits v1beta1 (issue 13
-      // item 1, another engineer's); this one exception matches nothing once synthesis emits v1
-      const pending = 'external-secrets.io/ExternalSecret external-secrets.io/v1beta1';
       const mismatched = [...new Set(emitted.map((m) => `${key(m.object)} ${m.object.apiVersion}`))]
-        .filter((entry) => entry !== pending && versions.get(entry.split(' ')[0]) !== entry.split(' ')[1]);
+        .filter((entry) => versions.get(entry.split(' ')[0]) !== entry.split(' ')[1]);
       expect(mismatched).toEqual([]);
     });
 

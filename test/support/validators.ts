@@ -7,7 +7,7 @@ import { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { parseCloudConfig } from '../../lib/cloud-init';
 import { coreValidator } from './core-schemas';
-import { crdValidator } from './crd-schemas';
+import { crdServedVersions, crdValidator } from './crd-schemas';
 
 /** A Kubernetes object as synthesized (parsed YAML / chart.toJson()). */
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: any }; [k: string]: any };
@@ -20,6 +20,8 @@ export function parseManifests(text: string): K8sObject[] {
 /** Problems of one object against its schema (real CRD schema, or the strict core subset); [] when valid. */
 export function schemaProblems(obj: K8sObject): string[] {
   const validate = crdValidator(obj.apiVersion, obj.kind) ?? coreValidator(obj.apiVersion, obj.kind);
+  const versions = validate ? undefined : crdServedVersions(obj.apiVersion, obj.kind);
+  if (versions) return [`${obj.kind} ${obj.metadata?.name}: ${obj.apiVersion} is not served by the CRD (served: ${versions.join(', ')})`];
   if (!validate) return [`${obj.kind} ${obj.metadata?.name}: no schema known for ${obj.apiVersion} ${obj.kind}`];
   const check: ValidateFunction = validate;
   if (check(obj as unknown)) return [];

@@ -1,4 +1,4 @@
-import { X509Certificate, constants, createDecipheriv, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,18 +6,10 @@ import { runSynth } from '../../lib/cli/synth-command';
 import { runValidate } from '../../lib/cli/validate-command';
 import { kubesealEncrypt, makeSealer, previousSealedValues, readSealingCert } from '../../lib/sealed-secrets';
 import { scratch, writeFiles } from '../cli/_run';
-import { hasCommand, parseManifests } from '../support/validators';
-
-/** kubeseal's HybridDecrypt, as the controller runs it. */
-function unseal(privateKeyPem: string, label: string, sealed: Buffer): string {
-  const rsaLength = sealed.readUInt16BE(0);
-  const sessionKey = privateDecrypt({ key: createPrivateKey(privateKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label) },
-    sealed.subarray(2, 2 + rsaLength));
-  const body = sealed.subarray(2 + rsaLength);
-  const aes = createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
-  aes.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([aes.update(body.subarray(0, body.length - 16)), aes.final()]).toString('utf8');
-}
+import { SYNC_WAVE_ANNOTATION, synthesize } from '../../lib/synth';
+import { ANNOTATION_PARAMS_HASH, ANNOTATION_VERSION } from '../../lib/provenance';
+import { plainSecretView, secretFromExternalSecret, secretFromSealedSecret, unseal } from '../support/secret-controllers';
+import { K8sObject, hasCommand, parseManifests, schemaProblems } from '../support/validators';
 
 const missing = hasCommand('openssl') ? undefined : 'openssl is not installed';
 (missing ? describe.skip : describe)(`sealed-secret user-data mode${missing ? ` (${missing})` : ''}`, () => {
@@ -81,6 +73,31 @@ const missing = hasCommand('openssl') ? undefined : 'openssl is not installed';
     expect(unseal(key, 'load/virtwork-cpu-0-cloudinit', Buffer.from(changed.spec.encryptedData.userdata, 'base64'))).toContain('--cpu-load 40');
     expect(previousSealedValues(join(dir, 'dist')).get('load/virtwork-cpu-0-cloudinit/userdata')?.encrypted).toBe(changed.spec.encryptedData.userdata);
     expect(readdirSync(dir).sort()).toEqual(['cert.pem', 'dist', 'key.pem', 'virtwork.yaml']);
+  });
+
+  it('makes the controllers create the very Secret plain mode writes: labels, annotations, type and data (issue 13, item 4)', () => {
+    // GIVEN one configuration with provenance annotations, synthesized in the three modes that put an object in dist/
+    const synthIn = (userDataSecret: Record<string, unknown>): K8sObject[] => parseManifests(synthesize({
+      namespace: 'load', runId: 'r1', version: '1.2.3', workloads: [{ name: 'cpu', vmCount: 2 }], vm: { userDataSecret } as never,
+    }).get('cpu.yaml')!);
+    const plain = synthIn({ mode: 'secret' }).filter((o) => o.kind === 'Secret');
+    const sealed = synthIn({ mode: 'sealed-secret', sealer: makeSealer(cert) }).filter((o) => o.kind === 'SealedSecret');
+    const external = synthIn({ mode: 'external-secret', secretStore: 'vault' }).filter((o) => o.kind === 'ExternalSecret');
+    expect([plain.length, sealed.length, external.length]).toEqual([2, 2, 2]);
+    // (the store holds what --secrets-out writes: the plain user-data under virtwork/<secret>, property userdata)
+    const store = Object.fromEntries(plain.map((s) => [`virtwork/${s.metadata.name}`, { userdata: s.stringData.userdata }]));
+
+    // WHEN the Sealed Secrets controller (real decryption with its key) and the External Secrets Operator (stand-in:
+    // its documented Secret construction) make their Secrets
+    // THEN each equals plain mode's Secret, provenance and sync-wave annotations included
+    const expected = plain.map(plainSecretView);
+    expect(expected[0].annotations).toEqual({ [ANNOTATION_VERSION]: '1.2.3', [ANNOTATION_PARAMS_HASH]: expect.stringMatching(/^sha256:/), [SYNC_WAVE_ANNOTATION]: '0' });
+    expect(sealed.map((o) => secretFromSealedSecret(o, key))).toEqual(expected);
+    expect(external.map((o) => secretFromExternalSecret(o, store))).toEqual(expected);
+    // AND the wrapper-only annotation stays on the SealedSecret
+    expect(sealed[0].spec.template.metadata.annotations).not.toHaveProperty('virtwork/sealed-hash');
+    // AND the real CRDs (sealed-secrets v0.36.6, external-secrets v2.9.0) accept the objects
+    expect([...sealed, ...external].flatMap(schemaProblems)).toEqual([]);
   });
 
   it('validates a sealed-secret configuration without writing anything', () => {
