@@ -51,6 +51,10 @@ export const ENV_ALLOWLIST: Readonly<Record<string, string>> = {
   VIRTWORK_CRD_DIR: 'npm run import: the CRD directory (default ../shared/crds)',
   VIRTWORK_BENCH_TIME: 'npm run bench: the time budget of a benchmark',
   VIRTWORK_APP: 'apps/launch.cjs (npx cdk8s synth): tsx or build, how to run the cdk8s app (default: the build when fresh)',
+  VIRTWORK_PROMETHEUS_URL: 'virtwork-apply check-signals: the Prometheus (or Thanos querier) URL',
+  VIRTWORK_PROMETHEUS_TOKEN: 'virtwork-apply check-signals: a bearer token',
+  VIRTWORK_PROMETHEUS_TOKEN_FILE: 'virtwork-apply check-signals: a file holding the bearer token',
+  VIRTWORK_PROMETHEUS_CA_FILE: 'virtwork-apply check-signals: the CA bundle of the Prometheus URL',
   VIRTWORK_TEST_KUBECONFIG: 'the test harness: the kubeconfig of the test API server',
   VIRTWORK_TEST_SKIP_REASON: 'the test harness: why integration tests skip',
 };
