@@ -1,12 +1,17 @@
 // Benchmark of virtwork-apply against the real API server of the test harness (not a test: prints figures).
-//   node --import tsx scripts/bench-cluster.ts [--vms 500] [--out <file.json>]
+//   node --import tsx scripts/bench-cluster.ts [--vms 500] [--large 5000] [--out <file.json>]
 // (`npm run bench` runs it as its cluster half.) Exit 3 with one line on stdout: skipped (no binaries, no kubectl).
 // Starts etcd + kube-apiserver with the KubeVirt/CDI CRDs (bash test/harness/build.sh provides them), synthesizes
 // <vms> cpu VMs with their Secrets, and measures, each time in a fresh namespace:
-//   apply:   `virtwork-apply apply <dir>` (the CLI as a subprocess) vs `kubectl apply --server-side -f <dir>`, and the
+//   apply:   `virtwork-apply apply <dir>` (the CLI as a subprocess, with and without its pre-write server-side dry run)
+//            vs a minimal raw client (scripts/bench-raw-apply.mjs, a process too: 16 concurrent server-side-apply PATCHes, keep-alive,
+//            no checks; target virtwork-apply ≤ 1.2× it) and vs `kubectl apply --server-side -f <dir>`; API requests
+//            per object from the API server's audit log, and the
 //            share of it spent validating every object by server-side dry run before the first write (its `validated` event)
 //   wait:    waiting for <vms> VMIs made Ready by the stand-in controller, and the API requests it took
 //   cleanup: `virtwork-apply cleanup --yes --wait` vs `kubectl delete <kinds> -l app.kubernetes.io/managed-by=virtwork --wait`
+//   large:   <large> VMs (cpu, memory, chaos-process, chaos-network, network): apply against the raw client, wait,
+//            cleanup (kubectl would take many minutes there and is left out)
 // Prints a table and writes .bench/cluster.json (and --out when given).
 import * as k8s from '@kubernetes/client-node';
 import Table from 'cli-table3';
@@ -23,6 +28,9 @@ import { startControlPlane } from '../test/harness/control-plane';
 import { installCrds } from '../test/harness/crds';
 import { startFakeKubevirt } from '../test/harness/fake-kubevirt';
 import { startFaultProxy } from '../test/cluster/_fault-proxy';
+import { Audited, audit } from './bench-audit';
+
+const RAW_CLIENT = path.join(__dirname, 'bench-raw-apply.mjs');
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name: string): string | undefined => {
@@ -30,6 +38,9 @@ const arg = (name: string): string | undefined => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const VMS = Number(arg('--vms') ?? 500);
+const LARGE = Number(arg('--large') ?? 5000);
+/** Target of virtwork-apply's apply time against the raw client. */
+const TARGET_RAW = 1.2;
 const OUT = arg('--out');
 /** Exit code meaning "skipped" for `npm run bench`. */
 const SKIPPED = 3;
@@ -59,6 +70,39 @@ function timedOutput(command: string, args: readonly string[], env: NodeJS.Proce
   return { seconds, stdout: result.stdout };
 }
 
+interface LargeFigures {
+  vms: number;
+  objects: number;
+  apply: Audited<number>;
+  raw: Audited<number>;
+  wait: Audited<{ seconds: number; ready: number }>;
+  cleanup: Audited<number>;
+}
+
+/** Rows of virtwork-apply against the raw client, with and without its pre-write dry run, and requests per object. */
+function rawRows(what: string, objects: number, withDryRun: Audited<number>, noDryRun: Audited<number> | undefined, raw: Audited<number>): object[] {
+  const perObject = (a: Audited<unknown>) => `${(a.requests / objects).toFixed(2)} requests / object (${a.requests})`;
+  const row = (metric: string, a: Audited<number>) => ({
+    metric, measured: `${a.result.toFixed(2)} s, ${perObject(a)}`, floor: `${raw.result.toFixed(2)} s, ${perObject(raw)} (raw client)`,
+    ratio: `${(a.result / raw.result).toFixed(2)}×`, target: `≤ ${TARGET_RAW}× the raw client`, ok: a.result / raw.result <= TARGET_RAW,
+  });
+  return [
+    row(`apply ${objects} objects (${what}) against the raw client`, withDryRun),
+    ...(noDryRun ? [row(`apply ${objects} objects (${what}), --no-validate-first, against the raw client`, noDryRun)] : []),
+  ];
+}
+
+/** Rows of the large fleet: apply against the raw client, wait and cleanup with their API requests. */
+function largeRows(l: LargeFigures): object[] {
+  return [
+    ...rawRows(`${l.vms} VMs`, l.objects, l.apply, undefined, l.raw),
+    { metric: `wait for ${l.vms} VMIs Ready`, measured: `${l.wait.result.seconds.toFixed(2)} s`, floor: '', ratio: '',
+      target: 'every VMI ready', ok: l.wait.result.ready === l.vms },
+    { metric: `cleanup ${l.vms} VMs + Secrets + Services, until gone`, measured: `${l.cleanup.result.toFixed(2)} s, ${(l.cleanup.requests / l.objects).toFixed(2)} requests / object (${l.cleanup.requests})`,
+      floor: '', ratio: '', target: '', ok: undefined },
+  ];
+}
+
 async function main(): Promise<void> {
   const binaries = findBinaries();
   const kubectl = spawnSync(KUBECTL, ['version', '--client'], { stdio: 'ignore' });
@@ -67,16 +111,16 @@ async function main(): Promise<void> {
     process.exit(SKIPPED);
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'virtwork-bench-cluster-'));
-  const controlPlane = await startControlPlane(binaries);
+  const controlPlane = await startControlPlane(binaries, { auditLog: true });
   try {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfigPath);
     await installCrds(kc);
     const kubeconfig = controlPlane.kubeconfigPath;
     const cli = virtworkApply();
-    const synth = (namespace: string): string => {
+    const synth = (namespace: string, workloads = [{ name: 'cpu', vmCount: VMS }]): string => {
       const dir = path.join(work, namespace);
-      renderToDir({ namespace, runId: 'bench', workloads: [{ name: 'cpu', vmCount: VMS }] }, dir);
+      renderToDir({ namespace, runId: 'bench', workloads }, dir);
       fs.rmSync(path.join(dir, 'kustomization.yaml'), { force: true }); // kubectl -f <dir> would send it to the server
       return dir;
     };
@@ -100,6 +144,12 @@ async function main(): Promise<void> {
       .find((e) => e.event === 'validated');
     const validationSeconds = validated?.seconds ?? Number.NaN;
     const applyKubectl = kubectlApply(theirs);
+    // the same files again, each in a fresh namespace: without the dry run, and with the raw client; requests per
+    // object from the audit log
+    const audited = <T>(run: () => T | Promise<T>) => audit(controlPlane.auditLogPath!, run);
+    const withDryRun = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', synth('bench-virtwork-2')]));
+    const noDryRun = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', '--no-validate-first', synth('bench-virtwork-3')]));
+    const raw = await audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth('bench-raw')]));
 
     // wait: VMIs made Ready by the stand-in; requests counted by a pass-through proxy
     // the stand-in gets a pooled KubeConfig (keep-alive connections), else its own TLS handshakes dominate the wait
@@ -117,12 +167,35 @@ async function main(): Promise<void> {
     const cleanupVirtwork = timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', 'bench-virtwork', 'cleanup', '--yes', '--wait']);
     const cleanupKubectl = timed(KUBECTL, ['--kubeconfig', kubeconfig, '-n', 'bench-kubectl', 'delete', CLEANUP_KINDS, '-l', 'app.kubernetes.io/managed-by=virtwork', '--wait=true']);
 
+    /** <n> VMs over five workloads without data disks: apply (virtwork-apply and the raw client), wait, cleanup. */
+    const largeFleet = async (n: number): Promise<LargeFigures> => {
+      const per = n / 5;
+      const workloads = [{ name: 'cpu', vmCount: per }, { name: 'memory', vmCount: per }, { name: 'chaos-process', vmCount: per },
+        { name: 'chaos-network', vmCount: per }, { name: 'network', vmCount: per / 2 }];
+      const dir = synth('large-virtwork', workloads);
+      const count = readManifests(dir).length;
+      const apply = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', dir]));
+      const rawLarge = await audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth('large-raw', workloads)]));
+      const fakeLarge = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace: 'large-virtwork', readyDelayMs: 100 });
+      const wait = await audited(async () => {
+        const started = process.hrtime.bigint();
+        const r = await waitForVms(connect({ kubeconfig }), { namespace: 'large-virtwork', runId: 'bench', timeoutMs: 1_800_000 });
+        return { seconds: Number(process.hrtime.bigint() - started) / 1e9, ready: r.filter((x) => x.outcome === 'ready').length };
+      });
+      await fakeLarge.stop();
+      const cleanup = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', 'large-virtwork', 'cleanup', '--yes', '--wait']));
+      return { vms: n, objects: count, apply, raw: rawLarge, wait, cleanup };
+    };
+    const large = LARGE > 0 ? await largeFleet(LARGE) : undefined;
+
     const figures = {
       vms: VMS,
       objects,
       cli: cli.how,
       cpus: os.cpus().length,
       apply: { virtworkSeconds: applyVirtwork, kubectlSeconds: applyKubectl, ratio: applyKubectl / applyVirtwork, validationSeconds },
+      raw: { withDryRun, noDryRun, raw, objects },
+      large,
       wait: { vmis: VMS, ready: readyCount, seconds: waitSeconds, apiRequests: waitRequests, requestsByPath: Object.fromEntries(proxy.counts()) },
       cleanup: { virtworkSeconds: cleanupVirtwork, kubectlSeconds: cleanupKubectl, ratio: cleanupKubectl / cleanupVirtwork },
       loadAverage: os.loadavg(),
@@ -136,8 +209,10 @@ async function main(): Promise<void> {
       versus(`apply ${objects} objects (${VMS} VMs + Secrets + Namespace)`, figures.apply),
       { metric: 'of which: server-side dry run of every object before the first write', measured: `${validationSeconds.toFixed(2)} s`, floor: '',
         ratio: `${((100 * validationSeconds) / applyVirtwork).toFixed(0)}% of the apply`, target: 'reported (opt out: --no-validate-first)', ok: validated !== undefined },
+      ...rawRows(`${VMS} VMs`, objects, withDryRun, noDryRun, raw),
       { metric: `wait for ${VMS} VMIs Ready`, measured: `${waitSeconds.toFixed(2)} s, ${waitRequests} API requests`, floor: '', ratio: '', target: 'requests independent of the VM count', ok: readyCount === VMS && waitRequests <= 6 },
       versus(`cleanup ${VMS} VMs + Secrets, until gone`, figures.cleanup),
+      ...(large ? largeRows(large) : []),
     ];
     const table = new Table({ head: ['measure', 'virtwork-apply', 'kubectl', 'kubectl / virtwork'], style: { head: [], border: [] } });
     table.push(

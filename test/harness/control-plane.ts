@@ -18,9 +18,24 @@ export interface ControlPlane {
   readonly server: string;
   /** A kubeconfig with the contexts `admin` (current) and `unprivileged`, trusting the server's own CA. */
   readonly kubeconfigPath: string;
+  /** With `{ auditLog: true }`: the API server's audit log (JSON lines, one event per request, stage ResponseComplete). */
+  readonly auditLogPath?: string;
   /** Stops both servers and removes the temporary directory. */
   stop(): Promise<void>;
 }
+
+/** Options of {@link startControlPlane}. */
+export interface ControlPlaneOptions {
+  /** Record every request in an audit log (level Metadata, ResponseComplete only), e.g. to count requests per object. */
+  readonly auditLog?: boolean;
+}
+
+/** Audit policy of `auditLog`: every request at level Metadata, one event per request (when its response completed). */
+const AUDIT_POLICY = {
+  apiVersion: 'audit.k8s.io/v1', kind: 'Policy',
+  omitStages: ['RequestReceived', 'ResponseStarted', 'Panic'],
+  rules: [{ level: 'Metadata' }],
+};
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -30,7 +45,7 @@ const READY_TIMEOUT_MS = 60_000;
  * admission plugins that only matter to pods, quotas or service-account tokens are off. Nothing is listening on
  * the service range 10.96.0.0/16: it only feeds the Service IP allocator.
  */
-export async function startControlPlane(binaries: Binaries): Promise<ControlPlane> {
+export async function startControlPlane(binaries: Binaries, options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtwork-apiserver-'));
   const forgetDir = removeOnExit(dir);
   const servers: ServerProcess[] = [];
@@ -56,7 +71,10 @@ export async function startControlPlane(binaries: Binaries): Promise<ControlPlan
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     fs.writeFileSync(path.join(dir, 'service-account.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const certDir = path.join(dir, 'certs');
+    const auditLogPath = options.auditLog ? path.join(dir, 'audit.log') : undefined;
+    if (auditLogPath) fs.writeFileSync(path.join(dir, 'audit-policy.json'), JSON.stringify(AUDIT_POLICY));
     servers.push(startServer('kube-apiserver', binaries.kubeApiserver, [
+      ...(auditLogPath ? [`--audit-policy-file=${path.join(dir, 'audit-policy.json')}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-mode=blocking'] : []),
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
       `--cert-dir=${certDir}`,
@@ -76,7 +94,7 @@ export async function startControlPlane(binaries: Binaries): Promise<ControlPlan
     const ca = await waitUntilReady(server, path.join(certDir, 'apiserver.crt'), tokens.admin, servers);
     const kubeconfigPath = path.join(dir, 'kubeconfig');
     fs.writeFileSync(kubeconfigPath, JSON.stringify(kubeconfig(server, ca, tokens), null, 2), { mode: 0o600 });
-    return { server, kubeconfigPath, stop };
+    return { server, kubeconfigPath, ...(auditLogPath ? { auditLogPath } : {}), stop };
   } catch (err) {
     const logs = servers.map((s) => `--- last lines of ${s.name}'s log ---\n${logTail(s.logFile)}`).join('\n');
     await stop();
