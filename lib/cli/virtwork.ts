@@ -3,13 +3,14 @@ import { packageInfo } from '../_package';
 import { CliContext, processContext } from './_context';
 import { EXIT_CODES_HELP, runCli, runMain } from './_main';
 import { fleetsCommand } from './fleets-command';
+import { imageCommand } from './image-command';
 import { initCommand } from './init-command';
 import { rejectGoFlags } from './_config-options';
 import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { workloadsCommand } from './workloads-command';
 
-/** The `virtwork` program (renderer side): synth, validate, workloads, fleets, init. */
+/** The `virtwork` program (renderer side): synth, validate, workloads, fleets, init, image. */
 export function virtworkProgram(ctx: CliContext = processContext()): Command {
   const program = new Command('virtwork')
     .description('Render realistic KubeVirt load (VMs running CPU, memory, disk, database, network and chaos workloads) as GitOps-ready manifests')
@@ -19,9 +20,11 @@ export function virtworkProgram(ctx: CliContext = processContext()): Command {
     .addCommand(workloadsCommand(ctx))
     .addCommand(fleetsCommand(ctx))
     .addCommand(initCommand(ctx))
+    .addCommand(imageCommand(ctx))
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
   program.hook('preAction', (_program, action) => rejectGoFlags(action));
-  for (const cmd of [program, ...program.commands]) {
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program)) {
     cmd.exitOverride().configureOutput({ writeOut: ctx.out, writeErr: ctx.err }).showSuggestionAfterError(true)
       .configureHelp({ showGlobalOptions: true });
   }

@@ -1,0 +1,40 @@
+import { BootedGuest } from './scenario';
+
+/** Processes whose command name starts with `prefix`: pid, RSS (KiB) and CPU ticks so far. */
+export async function processes(g: BootedGuest, prefix: string): Promise<Array<{ pid: number; comm: string; rssKiB: number; ticks: number }>> {
+  const out = await g.sh(`for d in /proc/[0-9]*; do c=$(cat $d/comm 2>/dev/null) || continue; case "$c" in ${shellGlob(prefix)}*) ` +
+    `set -- $(cut -d' ' -f14,15 $d/stat 2>/dev/null); r=$(awk '/^VmRSS/{print $2}' $d/status 2>/dev/null); echo "\${d#/proc/} $c \${r:-0} $(( \${1:-0} + \${2:-0} ))";; esac; done`);
+  return out.trim().split('\n').filter(Boolean).map((l) => {
+    const [pid, comm, rss, ticks] = l.split(' ');
+    return { pid: Number(pid), comm, rssKiB: Number(rss), ticks: Number(ticks) };
+  });
+}
+
+/** CPU ticks the `prefix` processes used over `seconds` (the load is real when it grows). */
+export async function cpuTicksOver(g: BootedGuest, prefix: string, seconds: number): Promise<number> {
+  const sum = async () => (await processes(g, prefix)).reduce((a, p) => a + p.ticks, 0);
+  const before = await sum();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return (await sum()) - before;
+}
+
+/** Bytes received + sent on a guest interface (from /proc/net/dev). */
+export async function interfaceBytes(g: BootedGuest, mac: string): Promise<number> {
+  const out = await g.sh(`for i in /sys/class/net/*; do if [ "$(cat $i/address)" = "${mac}" ]; then echo $(( $(cat $i/statistics/rx_bytes) + $(cat $i/statistics/tx_bytes) )); fi; done`);
+  return Number(out.trim());
+}
+
+/** The journal of unit `unit` since boot. */
+export function journal(g: BootedGuest, unit: string, lines = 200): Promise<string> {
+  return g.sh(`journalctl -b --no-pager -o cat -n ${lines} -u ${shellGlob(unit)} || true`);
+}
+
+/** Unit names (`virtwork-*.service`) the merged user-data writes. */
+export async function virtworkUnits(g: BootedGuest): Promise<string[]> {
+  return (await g.sh('ls /etc/systemd/system/ | grep "^virtwork-.*\\.service$" || true')).trim().split('\n').filter(Boolean);
+}
+
+function shellGlob(s: string): string {
+  if (!/^[A-Za-z0-9@._:-]+$/.test(s)) throw new Error(`unsafe name ${JSON.stringify(s)}`);
+  return s;
+}

@@ -1,0 +1,175 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { QemuGuest, GuestDisk, SocketNic, writeSeed } from './qemu';
+import { ProbeResult, probePort, runProbe, waitReady } from './probe';
+import { SynthService, SynthVm } from './manifests';
+import { tierEnv } from './tier-env';
+
+/** One qemu guest of the tier, running the user-data of one or more synthesized VMs (merged). */
+export interface GuestPlan {
+  /** Scenario name (directory and log name). */
+  readonly name: string;
+  readonly vms: readonly SynthVm[];
+  readonly memoryMiB?: number;
+  readonly cpus?: number;
+  /** Address on the socket network, with the NIC; guests without one have only the isolated user-mode NIC. */
+  readonly socket?: SocketNic & { readonly ip: string };
+  /** Service names → address (the tier's stand-in for cluster DNS: kube-dns + the Service's endpoints). */
+  readonly hosts?: Readonly<Record<string, string>>;
+  /** Changes to the disks (e.g. a read-only data disk for a negative case). */
+  readonly disk?: (d: GuestDisk) => GuestDisk;
+}
+
+/** Timings of one boot, ms since qemu started. */
+export interface BootTimings {
+  agentMs?: number;
+  cloudInitMs?: number;
+  cloudInitStatus?: string;
+  readyMs: Record<string, number | undefined>;
+}
+
+/** A booted guest with the probes of its VMs. */
+export class BootedGuest {
+  public readonly boots: BootTimings[] = [];
+  private readonly ports = new Map<number, number>();
+
+  public constructor(public readonly plan: GuestPlan, public readonly qemu: QemuGuest, ports: Map<number, number>) {
+    this.ports = ports;
+  }
+
+  /** Starts (or restarts, with a fresh root overlay and the same data disks) and waits for the agent and cloud-init. */
+  public async boot(budgetMs = tierEnv().bootBudgetMs): Promise<BootTimings> {
+    const t: BootTimings = { readyMs: {} };
+    this.boots.push(t);
+    this.qemu.start();
+    t.agentMs = await this.qemu.waitForAgent(budgetMs);
+    const ci = await this.qemu.waitForCloudInit(budgetMs - t.agentMs);
+    t.cloudInitMs = ci.ms;
+    t.cloudInitStatus = ci.status;
+    return t;
+  }
+
+  /** Probes VM `vm` once. */
+  public probeOnce(vm: SynthVm): Promise<ProbeResult> {
+    return runProbe(vm.probe!, this.target());
+  }
+
+  /** Waits until VM `vm`'s readinessProbe passes; records ms since qemu started; undefined when it never does. */
+  public async waitReady(vm: SynthVm, timeoutMs: number): Promise<{ ready: boolean; last: ProbeResult }> {
+    const r = await waitReady(vm.probe!, this.target(), timeoutMs);
+    const ms = r.readyAfterMs === undefined ? undefined : Date.now() - this.qemu.startedAt;
+    this.boots[this.boots.length - 1].readyMs[vm.name] = ms;
+    return { ready: r.readyAfterMs !== undefined, last: r.last };
+  }
+
+  /** Runs a shell command line in the guest through the agent. */
+  public sh(script: string, timeoutMs?: number): Promise<string> {
+    return this.qemu.agent.sh(script, timeoutMs);
+  }
+
+  public stop(): Promise<void> {
+    return this.qemu.stop();
+  }
+
+  /** Appends this guest's timings to the tier's timings file (one JSON line per boot). */
+  public record(extra: Record<string, unknown> = {}): void {
+    for (const [i, b] of this.boots.entries()) {
+      appendFileSync(tierEnv().timingsFile, `${JSON.stringify({ scenario: this.plan.name, boot: i + 1, image: tierEnv().imageLabel, ...b, ...extra })}\n`);
+    }
+  }
+
+  private target() {
+    return {
+      agent: this.qemu.agent,
+      hostPort: (guest: number) => {
+        const host = this.ports.get(guest);
+        if (host === undefined) throw new Error(`${this.plan.name}: guest port ${guest} is not forwarded`);
+        return host;
+      },
+    };
+  }
+}
+
+/** Prepares a guest: merged user-data, NoCloud seed, disks of the first VM (plus data disks of the others), forwards. */
+export async function prepareGuest(plan: GuestPlan): Promise<BootedGuest> {
+  const env = tierEnv();
+  const dir = join(env.workDir, plan.name);
+  mkdirSync(dir, { recursive: true });
+  const userData = mergeUserData(plan.vms.map((v) => v.userData), plan.hosts);
+  const first = plan.vms[0];
+  const disks: GuestDisk[] = [
+    ...first.disks.filter((d) => d.kind !== 'data'),
+    ...plan.vms.flatMap((v) => v.disks.filter((d) => d.kind === 'data')),
+  ].map((d) => (plan.disk ? plan.disk(d) : d));
+  const ports = new Map<number, number>();
+  for (const v of plan.vms) {
+    const p = v.probe ? probePort(v.probe) : undefined;
+    if (p !== undefined && !ports.has(p)) ports.set(p, await freePort());
+  }
+  const networkConfig = plan.socket ? stringify({
+    version: 2,
+    ethernets: {
+      nic0: { match: { macaddress: '52:54:00:00:00:01' }, dhcp4: true },
+      nic1: { match: { macaddress: plan.socket.mac }, addresses: [`${plan.socket.ip}/24`] },
+    },
+  }) : undefined;
+  const seed = writeSeed(dir, {
+    userData,
+    metaData: `instance-id: ${first.name}.${first.namespace}\nlocal-hostname: ${first.name}\n`,
+    networkConfig,
+  });
+  const qemu = new QemuGuest({
+    name: plan.name, dir, image: env.image, seed, disks,
+    cpus: plan.cpus ?? 2, memoryMiB: plan.memoryMiB ?? 1536,
+    forwards: [...ports].map(([guest, host]) => ({ guest, host })),
+    socketNic: plan.socket, maxSeconds: env.guestMaxSeconds, pidFile: env.pidFile,
+  });
+  return new BootedGuest(plan, qemu, ports);
+}
+
+/**
+ * Merges several `#cloud-config` documents into one guest's user-data: `packages`, `write_files`, `runcmd` and
+ * `bootcmd` concatenated in order (duplicates of packages dropped), other keys from the first document that has
+ * them. `hosts` become /etc/hosts lines written by a `bootcmd` (the tier's cluster DNS).
+ */
+export function mergeUserData(docs: readonly string[], hosts: Readonly<Record<string, string>> = {}): string {
+  const merged: Record<string, any> = {};
+  for (const text of docs) {
+    const doc = parse(text) as Record<string, any>;
+    for (const [k, v] of Object.entries(doc)) {
+      if (['write_files', 'runcmd', 'bootcmd'].includes(k)) merged[k] = [...(merged[k] ?? []), ...v];
+      else if (k === 'packages') merged[k] = [...new Set([...(merged[k] ?? []), ...v])];
+      else if (!(k in merged)) merged[k] = v;
+    }
+  }
+  const lines = Object.entries(hosts).map(([name, ip]) => `${ip} ${name} # virtwork guest tier`);
+  if (lines.length) {
+    merged.bootcmd = [['sh', '-c', `grep -q 'virtwork guest tier' /etc/hosts || printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} >> /etc/hosts`], ...(merged.bootcmd ?? [])];
+  }
+  return `#cloud-config\n${stringify(merged, { lineWidth: 0, blockQuote: 'literal' })}`;
+}
+
+/** `<service>.<ns>.svc.cluster.local` and the short forms, for every Service whose selector picks one of `vms`. */
+export function serviceHosts(services: readonly SynthService[], vms: readonly SynthVm[], ip: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of services) {
+    // the virt-launcher pod carries the VM template's labels plus vm.kubevirt.io/name, which KubeVirt adds
+    const picks = (v: SynthVm) => Object.entries(s.selector).every(([k, val]) => ({ ...v.labels, 'vm.kubevirt.io/name': v.name } as Record<string, string>)[k] === val);
+    if (!vms.some(picks)) continue;
+    for (const n of [`${s.name}.${s.namespace}.svc.cluster.local`, `${s.name}.${s.namespace}.svc`, `${s.name}.${s.namespace}`, s.name]) out[n] = ip;
+  }
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}

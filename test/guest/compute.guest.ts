@@ -1,0 +1,52 @@
+import { BootedGuest, prepareGuest } from './_support/scenario';
+import { synthesizeForGuests } from './_support/manifests';
+import { cpuTicksOver, journal, processes } from './_support/load';
+import { GOLDEN_IMAGE_FLAGS } from './_support/flags';
+
+// cpu, memory and the sysbench catalog entry in one guest: three VMs' user-data merged, three probes, one boot
+const synth = synthesizeForGuests('cpu,memory,sysbench', {
+  ...GOLDEN_IMAGE_FLAGS,
+  params: ['cpu.cpu-load-percent=50', 'memory.memory-percent=40', 'sysbench.test-duration=10', 'sysbench.loop-delay=2', 'sysbench.threads=1'],
+});
+const vm = (prefix: string) => synth.vms.find((v) => v.name.startsWith(prefix))!;
+
+describe('real guest: cpu + memory + catalog sysbench (Debian golden image, TCG)', () => {
+  let g: BootedGuest;
+  beforeAll(async () => {
+    g = await prepareGuest({ name: 'compute', vms: synth.vms, memoryMiB: 1536, cpus: 2 });
+    await g.boot();
+  });
+  afterAll(async () => {
+    g?.record();
+    await g?.stop();
+  });
+
+  it('cloud-init finishes without errors (nothing to install: the image has the packages)', () => {
+    expect(g.boots[0].cloudInitStatus).toBe('done');
+  });
+
+  it.each(['virtwork-cpu-', 'virtwork-memory-', 'virtwork-sysbench-'])('the readinessProbe of %s passes as KubeVirt runs it', async (prefix) => {
+    const r = await g.waitReady(vm(prefix), 10 * 60_000);
+    expect(r).toEqual({ ready: true, last: expect.objectContaining({ ok: true }) });
+  });
+
+  it('cpu: stress-ng workers use CPU time', async () => {
+    expect(await cpuTicksOver(g, 'stress-ng', 10)).toBeGreaterThan(100); // > 1 CPU-second in 10 s (USER_HZ 100)
+  });
+
+  it('memory: stress-ng holds memory (VM workers resident well above zero)', async () => {
+    const vmWorkers = (await processes(g, 'stress-ng')).filter((p) => p.rssKiB > 50 * 1024);
+    expect(vmWorkers.reduce((a, p) => a + p.rssKiB, 0)).toBeGreaterThan(150 * 1024);
+  });
+
+  it('sysbench: runs complete one after another', async () => {
+    const deadline = Date.now() + 5 * 60_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await journal(g, 'virtwork-sysbench*');
+      if ((text.match(/events per second/g) ?? []).length >= 2) break;
+      await new Promise((r) => setTimeout(r, 10_000));
+    }
+    expect((text.match(/events per second/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+});
