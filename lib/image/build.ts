@@ -12,7 +12,7 @@ import { ImageFamily, workloadPackages } from './packages';
 import { checkBuildHost } from './_preflight';
 
 /** Bumped whenever the builder's output changes for the same inputs (it is part of the cache key). */
-export const IMAGE_BUILDER_VERSION = 1;
+export const IMAGE_BUILDER_VERSION = 2;
 /** Defaults of `virtwork image build`. */
 export const IMAGE_DEFAULTS = {
   mirror: 'http://deb.debian.org/debian',
@@ -127,6 +127,16 @@ export async function buildImage(o: ImageBuildOptions): Promise<BuiltImage> {
     return { key, dir, ...files, cached: true, manifest: JSON.parse(readFileSync(files.manifestFile, 'utf8')) as ImageManifest };
   }
   checkBuildHost(cache);
+  const unlock = lockCache(cache);
+  try {
+    return await buildInto(o, { key, dir, files, inputs, epoch, cache, wp, started, step });
+  } finally {
+    unlock();
+  }
+}
+
+async function buildInto(o: ImageBuildOptions, b: BuildPlan): Promise<BuiltImage> {
+  const { key, dir, files, inputs, epoch, cache, wp, started, step } = b;
   const work = `${dir}.partial`;
   removeOwnDir(work);
   mkdirSync(work, { recursive: true });
@@ -137,7 +147,10 @@ export async function buildImage(o: ImageBuildOptions): Promise<BuiltImage> {
   const progress = (line: string) => o.progress(`  ${line}`);
   try {
     step(2, 'root file system: debootstrap and apt-get (minutes)');
-    const rootfs = await buildDebianRootfs(ctx, { ...inputs, root, debCache: join(cache, 'debs', inputs.suite), rootUuid, epoch, progress });
+    const baseKey = createHash('sha256').update(JSON.stringify([IMAGE_BUILDER_VERSION, inputs.suite, inputs.mirror, inputs.components])).digest('hex').slice(0, 16);
+    const baseTarball = join(cache, 'base', `debian-${inputs.suite}-${baseKey}.tar`);
+    mkdirSync(join(cache, 'base'), { recursive: true });
+    const rootfs = await buildDebianRootfs(ctx, { ...inputs, root, debCache: join(cache, 'debs', inputs.suite), baseTarball, rootUuid, epoch, progress });
     step(3, 'bootable disk');
     const qcow2 = join(work, 'disk.qcow2');
     await buildBootDisk(ctx, { root, work, output: qcow2, sizeMiB: inputs.sizeMiB, rootUuid, epoch, kernelArgs: inputs.kernelArgs, progress });
@@ -163,6 +176,43 @@ export async function buildImage(o: ImageBuildOptions): Promise<BuiltImage> {
   } catch (err) {
     if (!mountsUnder(work).length) rmSync(work, { recursive: true, force: true });
     throw err;
+  }
+}
+
+interface BuildPlan {
+  readonly key: string;
+  readonly dir: string;
+  readonly files: { qcow2: string; archive: string; manifestFile: string };
+  readonly inputs: { suite: string; mirror: string; components: string[]; sizeMiB: number; kernelArgs: string; basePackages: string[]; packages: string[] };
+  readonly epoch: number;
+  readonly cache: string;
+  readonly wp: ReturnType<typeof workloadPackages>;
+  readonly started: number;
+  readonly step: (n: number, text: string) => void;
+}
+
+/** Takes the cache's build lock (one build at a time shares the .deb cache and apt's lock); a dead holder's lock is taken over. */
+function lockCache(cache: string): () => void {
+  const lock = join(cache, '.build.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (holder && isAlive(holder)) throw new VirtworkError(`image build: another build (pid ${holder}) is using ${cache}; wait for it or stop it`);
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new VirtworkError(`image build: cannot take the lock ${lock}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync, existsSync, readdirSync, unlinkSync, truncateSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync, unlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecContext, exec } from './_exec';
 
@@ -30,6 +30,8 @@ export interface RootfsOptions extends DebianSource {
   readonly packages: readonly string[];
   /** Directory keeping downloaded .deb files between builds. */
   readonly debCache: string;
+  /** Tarball of the debootstrap result (made once per archive and suite, then unpacked instead of re-running debootstrap). */
+  readonly baseTarball: string;
   /** UUID of the root file system (written to fstab and the boot configuration). */
   readonly rootUuid: string;
   /** Every file's modification time is clamped to this (SOURCE_DATE_EPOCH). */
@@ -62,11 +64,20 @@ export interface RootfsResult {
 export async function buildDebianRootfs(ctx: ExecContext, o: RootfsOptions): Promise<RootfsResult> {
   mkdirSync(o.debCache, { recursive: true });
   const chroot = (step: string, argv: string[]) => exec(ctx, step, ['chroot', o.root, ...argv]);
-  o.progress(`debootstrap ${o.suite} from ${o.mirror}`);
-  await exec(ctx, 'debootstrap', [
-    'debootstrap', '--variant=minbase', `--components=${o.components.join(',')}`, `--cache-dir=${o.debCache}`,
-    '--include=systemd-sysv', o.suite, o.root, o.mirror,
-  ]);
+  if (existsSync(o.baseTarball)) {
+    o.progress(`minimal system from ${o.baseTarball}`);
+    mkdirSync(o.root, { recursive: true });
+    await exec(ctx, 'unpack the minimal system', ['tar', '-xpf', o.baseTarball, '--numeric-owner', '--xattrs', '--xattrs-include=*', '-C', o.root]);
+  } else {
+    o.progress(`debootstrap ${o.suite} from ${o.mirror}`);
+    await exec(ctx, 'debootstrap', [
+      'debootstrap', '--variant=minbase', `--components=${o.components.join(',')}`, `--cache-dir=${o.debCache}`,
+      '--include=systemd-sysv', o.suite, o.root, o.mirror,
+    ]);
+    const partial = `${o.baseTarball}.partial`;
+    await exec(ctx, 'keep the minimal system', ['tar', '-cpf', partial, '--numeric-owner', '--xattrs', '--xattrs-include=*', '-C', o.root, '.']);
+    renameSync(partial, o.baseTarball);
+  }
   writeFileSync(join(o.root, 'etc/apt/sources.list'), `deb ${o.mirror} ${o.suite} ${o.components.join(' ')}\n`);
   writeFileSync(join(o.root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\n# virtwork image build: no service starts in the chroot\nexit 101\n', { mode: 0o755 });
   const mounts = await mountApi(ctx, o.root, o.debCache);
@@ -134,7 +145,9 @@ function configure(o: RootfsOptions): void {
   writeFileSync(at('etc/hostname'), 'localhost\n');
   writeFileSync(at('etc/cloud/cloud.cfg.d/90-virtwork-datasources.cfg'),
     '# virtwork golden image: KubeVirt gives cloud-init a NoCloud or ConfigDrive disk; do not probe the others\n' +
-    'datasource_list: [ NoCloud, ConfigDrive, None ]\n');
+    'datasource_list: [ NoCloud, ConfigDrive, None ]\n' +
+    '# the image has no locales package: C.UTF-8 is built into the C library (cloud-init\'s en_US.UTF-8 would fail)\n' +
+    'locale: C.UTF-8\n');
   writeFileSync(at('etc/network/interfaces'), 'source /etc/network/interfaces.d/*\nauto lo\niface lo inet loopback\n');
   // one machine-id per VM: systemd creates it at first boot when the file is empty
   truncateSync(at('etc/machine-id'));

@@ -1,10 +1,21 @@
 import { BootedGuest } from './scenario';
 
-/** Processes whose command name starts with `prefix`: pid, RSS (KiB) and CPU ticks so far. */
+/** Processes whose command name starts with `prefix`: pid, RSS (KiB) and CPU ticks so far (one python3 in the guest). */
 export async function processes(g: BootedGuest, prefix: string): Promise<Array<{ pid: number; comm: string; rssKiB: number; ticks: number }>> {
-  const out = await g.sh(`for d in /proc/[0-9]*; do c=$(cat $d/comm 2>/dev/null) || continue; case "$c" in ${shellGlob(prefix)}*) ` +
-    `set -- $(cut -d' ' -f14,15 $d/stat 2>/dev/null); r=$(awk '/^VmRSS/{print $2}' $d/status 2>/dev/null); echo "\${d#/proc/} $c \${r:-0} $(( \${1:-0} + \${2:-0} ))";; esac; done`);
-  return out.trim().split('\n').filter(Boolean).map((l) => {
+  const script = [
+    'import os, sys',
+    'for p in filter(str.isdigit, os.listdir("/proc")):',
+    '    try:',
+    '        comm = open(f"/proc/{p}/comm").read().strip()',
+    '        if not comm.startswith(sys.argv[1]): continue',
+    '        st = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()',
+    '        rss = int(st[21]) * os.sysconf("SC_PAGE_SIZE") // 1024',
+    '        print(p, comm.replace(" ", "_"), rss, int(st[11]) + int(st[12]))',
+    '    except OSError: pass',
+  ].join('\n');
+  const r = await g.qemu.agent.exec(['/usr/bin/python3', '-c', script, prefix], 60_000);
+  if (r.exitcode !== 0) throw new Error(`processes ${prefix}: ${r.stderr}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => {
     const [pid, comm, rss, ticks] = l.split(' ');
     return { pid: Number(pid), comm, rssKiB: Number(rss), ticks: Number(ticks) };
   });

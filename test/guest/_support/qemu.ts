@@ -72,7 +72,7 @@ export class QemuGuest {
     const overlay = join(this.o.dir, `root-${this.boots}.qcow2`);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', this.o.image, overlay]);
     const args = [
-      '-name', this.o.name, '-machine', `q35,accel=${accelerator()}`, '-cpu', 'max', '-smp', String(this.o.cpus), '-m', String(this.o.memoryMiB),
+      '-name', this.o.name, '-machine', 'q35', '-accel', accelerator(), '-cpu', 'max', '-smp', String(this.o.cpus), '-m', String(this.o.memoryMiB),
       '-display', 'none', '-monitor', 'none', '-serial', `file:${this.console}`, '-no-user-config', '-nodefaults',
       '-chardev', `socket,id=qga0,path=${this.agent['path']},server=on,wait=off`,
       '-device', 'virtio-serial-pci', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
@@ -125,7 +125,7 @@ export class QemuGuest {
   public async waitForAgent(timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!this.running) throw new Error(`${this.o.name}: qemu exited: ${this.tail()}`);
+      if (!this.running) throw new Error(`${this.o.name}: qemu exited: ${this.stderr()}${this.tail()}`);
       try {
         await this.agent.connect(3000);
         await this.agent.command({ execute: 'guest-ping' });
@@ -154,6 +154,12 @@ export class QemuGuest {
       if (Date.now() > deadline) throw new Error(`${this.o.name}: cloud-init still ${status} after ${timeoutMs} ms:\n${r.stdout}`);
       await new Promise((res) => setTimeout(res, 5000));
     }
+  }
+
+  /** qemu's own error output. */
+  public stderr(): string {
+    const f = join(this.o.dir, 'qemu.stderr');
+    return existsSync(f) ? readFileSync(f, 'utf8') : '';
   }
 
   /** The console log's last lines (for failure messages). */

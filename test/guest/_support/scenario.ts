@@ -27,6 +27,8 @@ export interface BootTimings {
   agentMs?: number;
   cloudInitMs?: number;
   cloudInitStatus?: string;
+  /** `cloud-init status --long` when it finished (its errors, if any). */
+  cloudInitDetail?: string;
   readyMs: Record<string, number | undefined>;
 }
 
@@ -48,6 +50,7 @@ export class BootedGuest {
     const ci = await this.qemu.waitForCloudInit(budgetMs - t.agentMs);
     t.cloudInitMs = ci.ms;
     t.cloudInitStatus = ci.status;
+    t.cloudInitDetail = ci.detail;
     return t;
   }
 
