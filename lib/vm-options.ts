@@ -37,6 +37,12 @@ export interface VmOptions extends SizingOptions, PlacementOptions {
    */
   readonly architecture?: Architecture;
   /**
+   * The image already has every package the workloads install (a golden image, `virtwork image build`): the
+   * user-data has no `packages` step, so the guest needs no package mirror and is Ready sooner.
+   * @default false
+   */
+  readonly packagesPreinstalled?: boolean;
+  /**
    * How the cloud-init user-data reaches the cluster: a Secret in the manifests, a Secret created out of band,
    * or an ExternalSecret.
    * @default { mode: 'secret' }
@@ -48,6 +54,7 @@ export interface VmOptions extends SizingOptions, PlacementOptions {
 export const VM_OPTION_KEYS = [
   'cpuCores', 'memory', 'size', 'instancetype', 'preference', 'image', 'rootDisk', 'dataDisk',
   'nodeSelector', 'tolerations', 'spread', 'evictionStrategy', 'runStrategy', 'architecture', 'userDataSecret',
+  'packagesPreinstalled',
 ] as const satisfies readonly (keyof VmOptions)[];
 
 /**

@@ -65,7 +65,7 @@ export function workloadPackages(req: PackageRequest): WorkloadPackages {
 }
 
 function userDataPackages(req: PackageRequest, name: string): string[] {
-  const flags = { ...req.flags, workloads: name, guestFamily: guestFamilyOf(req.family) };
+  const flags = { ...req.flags, workloads: name, guestFamily: guestFamilyOf(req.family), packagesPreinstalled: 'false' };
   const loaded = loadConfig({ flags, env: req.env, cwd: req.cwd });
   const app = buildApp(loaded.input);
   const found = new Set<string>();

@@ -189,6 +189,10 @@ export const VM_SETTINGS = {
     key: 'readiness-probe', env: 'VIRTWORK_READINESS_PROBE', flag: '--readiness-probe <true|false>', default: true, perWorkload: true,
     description: 'Guest-agent readiness probe: the VMI is Ready only while the workload\'s systemd units are active.',
   }),
+  packagesPreinstalled: setting(boolKind(), {
+    key: 'packages-preinstalled', env: 'VIRTWORK_PACKAGES_PREINSTALLED', flag: '--packages-preinstalled <true|false>', default: false, perWorkload: true,
+    description: 'The image has the workloads\' packages already (a golden image from `virtwork image build`): the user-data skips the package step.',
+  }),
   migrate: setting(migrateKind, {
     key: 'migrate', env: 'VIRTWORK_MIGRATE', flag: '--migrate <all|indices>', perWorkload: true, defaultDoc: 'none',
     description: 'Live-migrate these VMs once running: a VirtualMachineInstanceMigration (Argo CD PostSync hook, created once by Flux).',
@@ -266,6 +270,7 @@ function optionsOf(v: Values, kinds: { instancetype: unknown; preference: unknow
     dataDisk: compact({ storageClass: v.dataDiskStorageClass, accessModes: v.dataDiskAccessModes, volumeMode: v.dataDiskVolumeMode }),
     nodeSelector: v.nodeSelector, tolerations: v.tolerations, spread: v.spread, evictionStrategy: v.evictionStrategy,
     runStrategy: v.runStrategy, architecture: v.architecture,
+    packagesPreinstalled: v.packagesPreinstalled,
   };
   return compact(o) ?? {};
 }

@@ -205,7 +205,8 @@ export abstract class Workload extends Construct {
   protected cloudConfig(spec: RoleSpec): CloudConfig {
     return {
       user: this.common.ssh,
-      packages: [...new Set([...(spec.packages ?? []), GUEST_AGENT_PACKAGE])],
+      // a golden image has them all (see `virtwork image build`): no package step
+      packages: this.vmOptions.packagesPreinstalled ? [] : [...new Set([...(spec.packages ?? []), GUEST_AGENT_PACKAGE])],
       writeFiles: [
         ...(this.readinessProbe ? [GUEST_AGENT_SYSCONFIG] : []),
         ...(spec.files ?? []),

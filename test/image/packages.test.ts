@@ -37,3 +37,20 @@ describe('workloadPackages', () => {
     expect(() => workloadPackages({ family: 'debian', workloads: ['cpuu'], env: {}, cwd })).toThrow(/cpuu/);
   });
 });
+
+describe('packages-preinstalled', () => {
+  it('GIVEN --packages-preinstalled true THEN no VM\'s user-data has a packages step', () => {
+    expect(userDataPackagesWith('cpu,disk,network', { packagesPreinstalled: 'true' })).toEqual([]);
+  });
+
+  it('GIVEN packages-preinstalled in the environment THEN the image still gets the full package set (the builder reads the user-data without it)', () => {
+    const got = workloadPackages({ family: 'debian', workloads: ['cpu'], env: { VIRTWORK_PACKAGES_PREINSTALLED: 'true' }, cwd });
+    expect(got.packages).toEqual(expect.arrayContaining(['stress-ng', 'qemu-guest-agent']));
+  });
+});
+
+function userDataPackagesWith(workloads: string, flags: Record<string, string>): string[] {
+  const app = buildApp(loadConfig({ flags: { workloads, ...flags }, env: {}, cwd }).input);
+  const vms = app.node.findAll().filter((c): c is VirtualMachine => c instanceof VirtualMachine);
+  return vms.flatMap((vm) => (parseCloudConfig(vm.plainSecret.stringData.userdata).packages as string[]) ?? []);
+}
