@@ -65,7 +65,7 @@ export function renderToDir(input: SynthInput, outdir: string, o: RenderOptions 
   const sorted = (m: Map<string, string>) => [...m.keys()].sort();
   if (gitops) writeDist(o.gitopsDir!, gitops);
   const writeSecrets = secrets.size > 0 && o.secretsOut !== undefined;
-  if (writeSecrets) writeDist(o.secretsOut!, secrets);
+  if (writeSecrets) writeDist(o.secretsOut!, secrets, { private: true });
   if (signals) writeDist(o.signalsDir!, signals, { json: true });
   return {
     outdir,
