@@ -31,6 +31,7 @@ export * from './workloads';
 export * from './catalog';
 export * from './fleet';
 export { checkAppObjects, registerAppChecks } from './unique-objects';
+export * from './signals';
 export * from './synth';
 export * from './render';
 export * from './dist-writer';

@@ -149,7 +149,7 @@ export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
   const checked = parsed.manifest ? checkManifest(parsed.manifest) : undefined;
   if (checked) {
     errors.push(...checked.errors.map((e) => `${where(MANIFEST_FILE)}: ${e}`));
-    errors.push(...catalogSignalProblems(parsed.manifest?.signals, parsed.manifest?.roles?.map((r) => r.name)).map((e) => `${where(MANIFEST_FILE)}: ${e}`));
+    errors.push(...catalogSignalProblems(parsed.manifest?.signals, parsed.manifest?.roles?.map((r) => r.name), parsed.manifest?.params).map((e) => `${where(MANIFEST_FILE)}: ${e}`));
     warnings.push(...checked.warnings.map((w) => `${where(MANIFEST_FILE)}: ${w}`));
   }
   // Units per role and placeholders are checked against a sound manifest only: a broken (or misnamed) manifest

@@ -45,7 +45,7 @@ export interface RunSignals {
 export function expectedSignals(workload: Workload): readonly ExpectedSignal[] {
   const table = SIGNAL_TABLES[workload.workloadName];
   const catalog = (workload as { entry?: { signals?: readonly CatalogSignalSpec[] } }).entry;
-  if (catalog) return catalogExpectedSignals(catalog.signals);
+  if (catalog) return catalogExpectedSignals(catalog.signals, workload.resolvedParams);
   if (!table) return [];
   const sizing = resolveSizing(workload.workloadName, workload.vmOptions);
   return table({ params: workload.resolvedParams, cpuCores: sizing.instancetype ? undefined : sizing.cpuCores });

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
+import { VirtworkError } from '../errors';
 import { workloadLabels } from '../labels';
 import { Workload } from '../workloads/_workload';
 import { grafanaDashboard } from './grafana-dashboard';
@@ -22,6 +23,11 @@ export const CONTRACT_FILE = 'contract.json';
 /** Label Grafana's dashboard sidecar (kube-prometheus-stack, grafana-operator setups) selects ConfigMaps by. */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 
+/** Largest ConfigMap the API server stores (its data, 1 MiB). */
+export const MAX_CONFIGMAP_BYTES = 1024 * 1024;
+/** Largest object etcd accepts by default (1.5 MiB request size). */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
 /** Serializes JSON the same way everywhere (2-space indent, final newline): byte-stable in `dist/`. */
 export function toJsonFile(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -36,20 +42,36 @@ export function addSignalsChart(app: App, workloads: readonly Workload[]): RunSi
   const run = runSignals(workloads);
   const chart = new Chart(app, SIGNALS_CHART, { namespace: run.namespace, disableResourceNameHashes: true });
   const labels = workloadLabels({ workload: SIGNALS_CHART, runId: run.runId });
-  new ApiObject(chart, 'prometheus-rule', prometheusRuleManifest(run, PROMETHEUS_RULE_NAME, labels) as never);
+  const rule = prometheusRuleManifest(run, PROMETHEUS_RULE_NAME, labels);
+  const dashboard = toJsonFile(grafanaDashboard(run));
+  const contract = toJsonFile(run);
+  const vms = run.workloads.reduce((n, w) => n + w.vms.length, 0);
+  checkStoredSize(`PrometheusRule ${PROMETHEUS_RULE_NAME}`, JSON.stringify(rule), MAX_OBJECT_BYTES, vms);
+  checkStoredSize(`ConfigMap ${CONTRACT_CONFIGMAP}`, contract, MAX_CONFIGMAP_BYTES, vms);
+  checkStoredSize(`ConfigMap ${DASHBOARD_CONFIGMAP}`, dashboard, MAX_CONFIGMAP_BYTES, vms);
+  new ApiObject(chart, 'prometheus-rule', rule as never);
   new ApiObject(chart, 'dashboard', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: DASHBOARD_CONFIGMAP, namespace: run.namespace, labels: { ...labels, [GRAFANA_DASHBOARD_LABEL]: '1' } },
-    data: { [DASHBOARD_FILE]: toJsonFile(grafanaDashboard(run)) },
+    data: { [DASHBOARD_FILE]: dashboard },
   });
   new ApiObject(chart, 'contract', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: CONTRACT_CONFIGMAP, namespace: run.namespace, labels: { ...labels } },
-    data: { [CONTRACT_FILE]: toJsonFile(run) },
+    data: { [CONTRACT_FILE]: contract },
   });
   return run;
+}
+
+/** Throws when `text` (an object of the run) is larger than the API server stores (`max` bytes). */
+export function checkStoredSize(what: string, text: string, max: number, vms: number): void {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > max) {
+    throw new VirtworkError(`signals: ${what} of ${vms} VMs would be ${bytes} bytes, over the ${max} bytes the API server stores; ` +
+      'split the run into several (fewer VMs per run id and namespace) or synthesize without signals');
+  }
 }
 
 /** The plain files of the signals directory: the dashboard JSON and the kube-burner `measure` configuration. */

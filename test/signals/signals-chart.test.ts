@@ -1,6 +1,11 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { renderToDir } from '../../lib/render';
+import { KUBE_BURNER_CONFIG_FILE } from '../../lib/signals/kube-burner';
 import { KUSTOMIZATION_FILE, synthesize } from '../../lib/synth';
-import { CONTRACT_CONFIGMAP, CONTRACT_FILE, DASHBOARD_CONFIGMAP, DASHBOARD_FILE, GRAFANA_DASHBOARD_LABEL, PROMETHEUS_RULE_NAME } from '../../lib/signals/signals-chart';
+import { MAX_CONFIGMAP_BYTES, MAX_OBJECT_BYTES, checkStoredSize, CONTRACT_CONFIGMAP, CONTRACT_FILE, DASHBOARD_CONFIGMAP, DASHBOARD_FILE, GRAFANA_DASHBOARD_LABEL, PROMETHEUS_RULE_NAME } from '../../lib/signals/signals-chart';
 import { RunSignals } from '../../lib/signals/run-signals';
 import { parseManifests, validateObjects } from '../support/validators';
 
@@ -51,5 +56,50 @@ describe('signals chart (synth with signals: true)', () => {
   it('GIVEN the dashboard ConfigMap THEN its JSON is the dashboard, with a row per workload', () => {
     const dashboard = JSON.parse(objects[1].data[DASHBOARD_FILE]);
     expect(dashboard.panels.filter((p: { type: string }) => p.type === 'row').map((p: { title: string }) => p.title)).toEqual(['cpu', 'network']);
+  });
+});
+
+describe('signals chart limits and the signals directory', () => {
+  it('fails when an object would be larger than the API server stores, naming the object and the VM count', () => {
+    expect(() => checkStoredSize('PrometheusRule virtwork-signals', 'x'.repeat(MAX_OBJECT_BYTES + 1), MAX_OBJECT_BYTES, 6000)).toThrow(
+      'signals: PrometheusRule virtwork-signals of 6000 VMs would be 1572865 bytes, over the 1572864 bytes the API server stores; ' +
+        'split the run into several (fewer VMs per run id and namespace) or synthesize without signals');
+    expect(() => checkStoredSize('ConfigMap x', 'x'.repeat(MAX_CONFIGMAP_BYTES), MAX_CONFIGMAP_BYTES, 1)).not.toThrow();
+  });
+
+  it('GIVEN signals-dir WHEN rendering THEN the dashboard JSON and kube-burner config are written there, and replaced next time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtwork-signals-dir-'));
+    try {
+      const first = renderToDir({ ...input, signals: true }, join(dir, 'dist'), { signalsDir: join(dir, 'monitoring') });
+      expect(first.signals).toEqual({ dir: join(dir, 'monitoring'), files: [KUBE_BURNER_CONFIG_FILE, DASHBOARD_FILE] });
+      const dashboard = JSON.parse(readFileSync(join(dir, 'monitoring', DASHBOARD_FILE), 'utf8'));
+      expect(dashboard.uid).toBe('virtwork-signals');
+      expect(readdirSync(join(dir, 'dist'))).not.toContain(DASHBOARD_FILE);
+      renderToDir({ ...input, signals: true }, join(dir, 'dist'), { signalsDir: join(dir, 'monitoring') });
+      expect(readdirSync(join(dir, 'monitoring')).sort()).toEqual([KUBE_BURNER_CONFIG_FILE, DASHBOARD_FILE].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('GIVEN signals-dir without signals THEN nothing is written there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtwork-signals-dir-'));
+    try {
+      const result = renderToDir(input, join(dir, 'dist'), { signalsDir: join(dir, 'monitoring') });
+      expect(result.signals).toBeUndefined();
+      expect(existsSync(join(dir, 'monitoring'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the signals directory is inside the output directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtwork-signals-dir-'));
+    try {
+      expect(() => renderToDir({ ...input, signals: true }, join(dir, 'dist'), { signalsDir: join(dir, 'dist', 'monitoring') }))
+        .toThrow(/the signals directory ".*dist\/monitoring" and the output ".*dist" must be separate directories/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
