@@ -39,6 +39,7 @@ const CONTRACT = z.object({
   namespace: z.string(),
   workloads: z.array(z.object({
     workload: z.string(),
+    type: z.string(),
     vms: z.array(z.object({ name: z.string(), role: z.string().optional() })),
     signals: z.array(SIGNAL),
   })),

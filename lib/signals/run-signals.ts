@@ -23,8 +23,10 @@ export interface WorkloadSignal extends ExpectedSignal {
 
 /** The signals of one workload of the run. */
 export interface WorkloadSignals {
-  /** Workload name (`app.kubernetes.io/component`). */
+  /** Workload instance name (the type's name unless several instances of one type run: `cpu-light`). */
   readonly workload: string;
+  /** Workload type (`app.kubernetes.io/component`), whose table gave the signals. */
+  readonly type: string;
   /** Its VMs. */
   readonly vms: readonly SignalVm[];
   /** What they must move. */
@@ -63,7 +65,7 @@ export function runSignals(workloads: readonly Workload[]): RunSignals {
         const names = vms.filter((vm) => s.role === undefined || vm.role === s.role).map((vm) => vm.name);
         return { ...s, vms: names, query: signalQuery(s, w.namespace, names) };
       }).filter((s) => s.vms.length > 0);
-      return { workload: w.workloadName, vms, signals };
+      return { workload: w.instanceName, type: w.workloadName, vms, signals };
     }),
   };
 }

@@ -2,7 +2,16 @@ import { stringify } from 'yaml';
 import { FLAT_ALERT, MISSING_ALERT, prometheusRuleManifest, recordName, ruleGroups } from '../../lib/signals/prometheus-rule';
 import { runSignals } from '../../lib/signals/run-signals';
 import { schemaProblems } from '../support/validators';
+import { App } from 'cdk8s';
+import { Workload } from '../../lib/workloads/_workload';
+import { buildApp, WorkloadSelection } from '../../lib/synth';
 import { everyBuiltinRun, promtool, ruleFile, workloadsOf } from './_support';
+
+/** The workload constructs synthesis builds for `workloads` (instances included). */
+function synthesizedWorkloads(workloads: WorkloadSelection[]): Workload[] {
+  const app: App = buildApp({ namespace: 'vw', runId: 'run-1', workloads });
+  return app.node.findAll().filter((c): c is Workload => c instanceof Workload);
+}
 
 describe('PrometheusRule', () => {
   it('GIVEN every built-in workload WHEN the PrometheusRule is rendered THEN the real prometheus-operator CRD schema accepts it', () => {
@@ -13,6 +22,17 @@ describe('PrometheusRule', () => {
   it('GIVEN every built-in workload WHEN promtool checks the rule groups THEN they are valid Prometheus rules', () => {
     const r = promtool({ 'rules.yaml': ruleFile(ruleGroups(everyBuiltinRun())) }, () => ['check', 'rules', 'rules.yaml']);
     expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(r.status).toBe(0);
+  });
+
+  it('GIVEN two instances of one type THEN each has its own group and labels, and promtool accepts the file', () => {
+    const run = runSignals(synthesizedWorkloads([{ name: 'cpu-light', workload: 'cpu', params: { 'cpu-load-percent': 20 } }, { name: 'cpu-heavy', workload: 'cpu' }]));
+    expect(run.workloads.map((w) => [w.workload, w.type, w.vms.map((v) => v.name)])).toEqual([
+      ['cpu-light', 'cpu', ['virtwork-cpu-light-0']], ['cpu-heavy', 'cpu', ['virtwork-cpu-heavy-0']],
+    ]);
+    const groups = ruleGroups(run);
+    expect(groups.map((g) => [g.name, g.rules[0].labels!.virtwork_workload])).toEqual([['virtwork-cpu-light', 'cpu-light'], ['virtwork-cpu-heavy', 'cpu-heavy']]);
+    const r = promtool({ 'rules.yaml': ruleFile(groups) }, () => ['check', 'rules', 'rules.yaml']);
     expect(r.status).toBe(0);
   });
 
