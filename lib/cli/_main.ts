@@ -3,14 +3,15 @@ import { UsageError, VirtworkError } from '../errors';
 
 /**
  * Exit codes shared by both CLIs (the table in docs/cli.md): 0 ok, 1 error, 2 usage (the command line is wrong),
- * 3 VMs not ready (virtwork-apply wait / apply --wait), 130 interrupted (SIGINT / SIGTERM).
+ * 3 VMs not ready (virtwork-apply wait / apply --wait), 4 signals flat or missing (virtwork-apply check-signals),
+ * 130 interrupted (SIGINT / SIGTERM).
  */
-export const EXIT = { ok: 0, failure: 1, usage: 2, notReady: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, notReady: 3, signalsMissing: 4, interrupted: 130 } as const;
 
 /** The exit codes as `--help` shows them (both CLIs; docs/cli.md has the table). */
 export const EXIT_CODES_HELP = 'Exit codes: 0 success, 1 error (bad input, failed check; one line per problem on stderr), ' +
   '2 usage error (unknown command or flag, missing or extra argument, a flag value of the wrong type), ' +
-  '3 VMs not ready (virtwork-apply), 130 interrupted. See docs/cli.md.';
+  '3 VMs not ready, 4 signals missing (virtwork-apply), 130 interrupted. See docs/cli.md.';
 
 /**
  * Runs a CLI body and exits from one place: input errors print one line per problem (no stack trace) and exit 1,
