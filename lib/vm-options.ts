@@ -1,6 +1,7 @@
 import { VirtworkError, show } from './errors';
 import { SecretModeOptions, checkSecretMode } from './secret-modes';
 import { ARCHITECTURES, Architecture } from './vm/drift';
+import { GuestFamily, checkGuestFamily } from './vm/guest-family';
 import { PlacementOptions, RUN_STRATEGIES, RunStrategy, checkOneOf, checkPlacement } from './vm/placement';
 import { SizingOptions, resolveSizing } from './vm/sizing';
 import { DataSourceRootDisk, StorageOptions, checkRootDisk, checkStorageOptions } from './vm/storage';
@@ -43,6 +44,12 @@ export interface VmOptions extends SizingOptions, PlacementOptions {
    */
   readonly packagesPreinstalled?: boolean;
   /**
+   * Guest OS family of the image: `fedora` (also RHEL, CentOS Stream) or `debian` (also Ubuntu). Picks package
+   * names, paths and guest agent handling of the user-data (see GUEST_FAMILY_TABLE).
+   * @default DEFAULT_GUEST_FAMILY ('fedora', the family of DEFAULT_IMAGE)
+   */
+  readonly guestFamily?: GuestFamily;
+  /**
    * How the cloud-init user-data reaches the cluster: a Secret in the manifests, a Secret created out of band,
    * or an ExternalSecret.
    * @default { mode: 'secret' }
@@ -53,7 +60,7 @@ export interface VmOptions extends SizingOptions, PlacementOptions {
 /** Names of the VmOptions keys, in documentation order (what a workload passes on to its VMs). */
 export const VM_OPTION_KEYS = [
   'cpuCores', 'memory', 'size', 'instancetype', 'preference', 'image', 'rootDisk', 'dataDisk',
-  'nodeSelector', 'tolerations', 'spread', 'evictionStrategy', 'runStrategy', 'architecture', 'userDataSecret',
+  'nodeSelector', 'tolerations', 'spread', 'evictionStrategy', 'runStrategy', 'architecture', 'guestFamily', 'userDataSecret',
   'packagesPreinstalled',
 ] as const satisfies readonly (keyof VmOptions)[];
 
@@ -74,6 +81,7 @@ export function checkVmOptions<T extends VmOptions>(where: string, o: T): T {
   checkPlacement(where, o);
   if (o.runStrategy !== undefined) checkOneOf(`${where}: runStrategy`, o.runStrategy, RUN_STRATEGIES);
   if (o.architecture !== undefined) checkOneOf(`${where}: architecture`, o.architecture, ARCHITECTURES);
+  if (o.guestFamily !== undefined) checkGuestFamily(where, o.guestFamily);
   if (o.userDataSecret !== undefined) checkSecretMode(where, o.userDataSecret);
   return o;
 }

@@ -3,7 +3,12 @@
 # Runs before nginx.service on every boot; rewrites the file only when its size changed.
 set -euo pipefail
 
-DIR=/usr/share/nginx/html/virtwork
+# nginx's document root: Fedora's nginx.conf serves /usr/share/nginx/html, Debian's default site /var/www/html.
+GUEST_FAMILY={{virtwork:guest-family}}
+case "$GUEST_FAMILY" in
+  debian) DIR=/var/www/html/virtwork ;;
+  *) DIR=/usr/share/nginx/html/virtwork ;;
+esac
 BYTES=$(( {{payload-kb}} * 1024 ))
 
 mkdir -p "$DIR"

@@ -41,7 +41,9 @@ export class CatalogWorkload extends Workload {
     const resolved = entry.params.resolve(props.params, `${entry.name}.params`);
     for (const [key, value] of Object.entries(resolved)) values.set(key, substitutionText(key, value));
     const serviceName = this.serviceName(`virtwork-${entry.name}`);
-    const builtins: [string, string][] = [['virtwork:entry', entry.name], ['virtwork:namespace', this.namespace]];
+    const builtins: [string, string][] = [
+      ['virtwork:entry', entry.name], ['virtwork:namespace', this.namespace], ['virtwork:guest-family', this.guestFamily],
+    ];
     if (entry.service) builtins.push(['virtwork:service', serviceName], ['virtwork:service-host', serviceHost(serviceName)]);
     for (const script of entry.scripts) builtins.push([`script:${script.file}`, script.installPath]);
     for (const [key, value] of builtins) values.set(key, checkSafeText(`${entry.name}: {{${key}}}`, value));
@@ -89,7 +91,7 @@ export class CatalogWorkload extends Workload {
       ].join('\n'),
       permissions: '0644',
     }));
-    const packages = [...entry.packages, ...(role?.packages ?? [])];
+    const packages = [...entry.packages, ...(role?.packages ?? []), ...disks.flatMap((d) => d.packages)];
     return {
       role: role?.name,
       packages: packages.filter((p, i) => packages.indexOf(p) === i),

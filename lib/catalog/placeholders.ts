@@ -3,10 +3,10 @@ import { VirtworkError, show } from '../errors';
 /**
  * Values virtwork substitutes itself, written `{{virtwork:<name>}}` in a unit or script:
  * `entry` (the entry name), `namespace`, `service` (the entry's Service, `virtwork-<entry>`),
- * `service-host` (the host name clients use to reach that Service from the same namespace, see serviceHost) and
- * `role` (the VM's role; role-based entries only).
+ * `service-host` (the host name clients use to reach that Service from the same namespace, see serviceHost),
+ * `role` (the VM's role; role-based entries only) and `guest-family` (`fedora` or `debian`, see GUEST_FAMILY_TABLE).
  */
-export const BUILTIN_PLACEHOLDERS = ['entry', 'namespace', 'service', 'service-host', 'role'] as const;
+export const BUILTIN_PLACEHOLDERS = ['entry', 'namespace', 'service', 'service-host', 'role', 'guest-family'] as const;
 /** The name of a built-in placeholder. */
 export type BuiltinPlaceholder = (typeof BUILTIN_PLACEHOLDERS)[number];
 

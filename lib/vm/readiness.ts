@@ -2,6 +2,7 @@ import { shellJoin } from '../_shell';
 import { WriteFile } from '../cloud-init';
 import { VirtworkError, show } from '../errors';
 import { checkInt } from '../quantity';
+import { GUEST_FAMILY_TABLE, GuestFamily } from './guest-family';
 
 /** The guest package that lets KubeVirt run probes inside the guest. */
 export const GUEST_AGENT_PACKAGE = 'qemu-guest-agent';
@@ -33,11 +34,18 @@ export const GUEST_AGENT_SYSCONFIG: WriteFile = {
   ].join('\n'),
 };
 
-/** Commands that enable the guest agent and (re)start it, so it reads {@link GUEST_AGENT_SYSCONFIG}. */
-export const GUEST_AGENT_RUNCMD: readonly (readonly string[])[] = [
-  ['systemctl', 'enable', GUEST_AGENT_UNIT],
-  ['systemctl', 'restart', GUEST_AGENT_UNIT],
-];
+/**
+ * Commands that make sure the guest agent runs: `start` (a no-op when it already runs, so an agent KubeVirt is
+ * already talking to is never restarted mid-boot), `--no-block` so that a guest without the agent's virtio port
+ * does not hold cloud-init up; `enable` only where the unit has an [Install] section (Debian's is static and
+ * started by udev when the port appears).
+ */
+export function guestAgentRuncmd(family: GuestFamily): string[][] {
+  return [
+    ...(GUEST_FAMILY_TABLE[family].enableGuestAgent ? [['systemctl', 'enable', GUEST_AGENT_UNIT]] : []),
+    ['systemctl', 'start', '--no-block', GUEST_AGENT_UNIT],
+  ];
+}
 
 /** Timing of the readiness probe; the defaults fit a cold boot that installs packages first. */
 export interface ReadinessTiming {

@@ -6,6 +6,7 @@ import { checkLabelValue } from '../names';
 import { SECRET_MODES, SECRET_STORE_KINDS, SecretModeOptions } from '../secret-modes';
 import { VmOptions, VmOptionsLayer, mergeVmOptions } from '../vm-options';
 import { ARCHITECTURES } from './drift';
+import { DEFAULT_GUEST_FAMILY, GUEST_FAMILIES } from './guest-family';
 import { MigrationSelection } from './migration';
 import { EVICTION_STRATEGIES, RUN_STRATEGIES, SPREAD_MODES, Toleration, checkLabelKey, checkPlacement } from './placement';
 import { INSTANCETYPE_KINDS, PREFERENCE_KINDS, SIZE_PRESETS } from './sizing';
@@ -185,6 +186,10 @@ export const VM_SETTINGS = {
     key: 'architecture', env: 'VIRTWORK_ARCHITECTURE', flag: '--architecture <arch>', default: 'amd64', perWorkload: true,
     description: 'Guest CPU architecture, pinned in the manifests so that KubeVirt does not add it after creation.',
   }),
+  guestFamily: setting(oneOfKind(GUEST_FAMILIES), {
+    key: 'guest-family', env: 'VIRTWORK_GUEST_FAMILY', flag: '--guest-family <family>', default: DEFAULT_GUEST_FAMILY, perWorkload: true,
+    description: 'Guest OS family of the image: fedora (also RHEL, CentOS Stream) or debian (also Ubuntu); picks package names and paths.',
+  }),
   readinessProbe: setting(boolKind(), {
     key: 'readiness-probe', env: 'VIRTWORK_READINESS_PROBE', flag: '--readiness-probe <true|false>', default: true, perWorkload: true,
     description: 'Guest-agent readiness probe: the VMI is Ready only while the workload\'s systemd units are active.',
@@ -269,7 +274,7 @@ function optionsOf(v: Values, kinds: { instancetype: unknown; preference: unknow
     }),
     dataDisk: compact({ storageClass: v.dataDiskStorageClass, accessModes: v.dataDiskAccessModes, volumeMode: v.dataDiskVolumeMode }),
     nodeSelector: v.nodeSelector, tolerations: v.tolerations, spread: v.spread, evictionStrategy: v.evictionStrategy,
-    runStrategy: v.runStrategy, architecture: v.architecture,
+    runStrategy: v.runStrategy, architecture: v.architecture, guestFamily: v.guestFamily,
     packagesPreinstalled: v.packagesPreinstalled,
   };
   return compact(o) ?? {};

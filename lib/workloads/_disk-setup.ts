@@ -22,6 +22,8 @@ export type DiskUse = 'Filesystem' | 'Block';
 
 /** What {@link dataDiskSetup} adds to a role: a setup script, the oneshot unit that runs it on every boot, and commands. */
 export interface DiskSetup {
+  /** Packages the setup script calls (xfsprogs for mkfs.xfs; blkid, mountpoint and mount are util-linux). */
+  readonly packages: string[];
   /** The setup script (`/usr/local/bin/virtwork-disk-setup-<id>.sh`). */
   readonly files: WriteFile[];
   /** The oneshot unit running the script on every boot (list it before the workload units). */
@@ -64,12 +66,27 @@ export function dataDiskSetup(o: { id: string; serial: string; mount: string; vo
     ],
   });
   return {
+    packages: mode === 'Filesystem' ? ['xfsprogs', 'util-linux'] : ['util-linux'],
     files: [{ path: script, content, permissions: '0755' }],
     units: [{ name: unitName, content: unit }],
     setup: [],
     unitName,
     device,
   };
+}
+
+/**
+ * Room XFS takes for itself on a data disk: measured with mkfs.xfs 6.1 defaults (Debian 12) on 1 to 100 GiB, free
+ * space was the size less 96 MiB (log, AG headers) less 0.70 % (metadata reserves); this keeps 128 MiB + 1 %, so
+ * newer mkfs defaults with a little more metadata still fit. test/workloads/disk-setup.test.ts re-measures it.
+ */
+export const XFS_FIXED_OVERHEAD_BYTES = 128 * 1024 ** 2;
+/** The share of the disk XFS keeps besides the fixed part (see XFS_FIXED_OVERHEAD_BYTES). */
+export const XFS_OVERHEAD_FRACTION = 0.01;
+
+/** Bytes a workload may write to the XFS file system on a data disk of `diskBytes` (never negative). */
+export function filesystemUsableBytes(diskBytes: number): number {
+  return Math.max(0, Math.floor(diskBytes * (1 - XFS_OVERHEAD_FRACTION) - XFS_FIXED_OVERHEAD_BYTES));
 }
 
 /** Declares the data disk of a workload VM (disk and volume `datadisk` unless named). */

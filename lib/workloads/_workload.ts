@@ -10,7 +10,8 @@ import { paramsHash } from '../provenance';
 import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../virtual-machine';
 import { VmOptions, checkVmOptions, pickVmOptions } from '../vm-options';
 import { MigrationSelection, VirtualMachineMigration, migrationIndices } from '../vm/migration';
-import { GUEST_AGENT_PACKAGE, GUEST_AGENT_RUNCMD, GUEST_AGENT_SYSCONFIG, unitsActiveCommand } from '../vm/readiness';
+import { DEFAULT_GUEST_FAMILY, GuestFamily, familyPackages } from '../vm/guest-family';
+import { GUEST_AGENT_PACKAGE, GUEST_AGENT_SYSCONFIG, guestAgentRuncmd, unitsActiveCommand } from '../vm/readiness';
 
 /** Props every workload accepts: its own, plus every VM option (size, storage, placement, power, secrets). */
 export interface WorkloadProps extends VmOptions {
@@ -80,7 +81,7 @@ export interface UnitFile {
 export interface RoleSpec {
   /** Role name of a multi-role workload; undefined for single-role workloads. */
   readonly role?: string;
-  /** Packages to install. */
+  /** Packages to install, named as Fedora names them (GUEST_FAMILY_TABLE translates them for other families). */
   readonly packages?: readonly string[];
   /** Scripts and configuration files, written before the units. */
   readonly files?: readonly WriteFile[];
@@ -121,6 +122,8 @@ export abstract class Workload extends Construct {
   public readonly vmOptions: VmOptions;
   /** Whether the VMs carry the guest-agent readiness probe. */
   public readonly readinessProbe: boolean;
+  /** Guest OS family the user-data is written for. */
+  public readonly guestFamily: GuestFamily;
   /** Every VM of the workload, in role then index order. */
   public readonly vms: VirtualMachine[] = [];
   /** The live migrations requested with `migrate`. */
@@ -140,6 +143,7 @@ export abstract class Workload extends Construct {
     this.dataDiskSize = checkQuantity(`${workloadName}: dataDiskSize`, props.dataDiskSize ?? '10Gi');
     this.vmOptions = checkVmOptions(workloadName, pickVmOptions(props));
     this.readinessProbe = props.readinessProbe ?? true;
+    this.guestFamily = this.vmOptions.guestFamily ?? DEFAULT_GUEST_FAMILY;
     this.migrateIndices = migrationIndices(workloadName, props.migrate, this.vmCount);
   }
 
@@ -203,17 +207,19 @@ export abstract class Workload extends Construct {
    * daemon-reload, enable --now.
    */
   protected cloudConfig(spec: RoleSpec): CloudConfig {
+    const where = spec.role ? `${this.workloadName} (role ${spec.role})` : this.workloadName;
+    const packages = familyPackages(where, this.guestFamily, [...(spec.packages ?? []), GUEST_AGENT_PACKAGE]);
     return {
       user: this.common.ssh,
-      // a golden image has them all (see `virtwork image build`): no package step
-      packages: this.vmOptions.packagesPreinstalled ? [] : [...new Set([...(spec.packages ?? []), GUEST_AGENT_PACKAGE])],
+      // a golden image has them all (see `virtwork image build`): no package step (names still checked for the family)
+      packages: this.vmOptions.packagesPreinstalled ? [] : packages,
       writeFiles: [
-        ...(this.readinessProbe ? [GUEST_AGENT_SYSCONFIG] : []),
+        ...(this.readinessProbe && this.guestFamily === 'fedora' ? [GUEST_AGENT_SYSCONFIG] : []),
         ...(spec.files ?? []),
         ...spec.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content, permissions: '0644' })),
       ],
       runcmd: [
-        ...GUEST_AGENT_RUNCMD,
+        ...guestAgentRuncmd(this.guestFamily),
         ...(spec.setup ?? []),
         ['systemctl', 'daemon-reload'],
         ...(spec.beforeEnable ?? []),

@@ -44,6 +44,7 @@ export class ChaosDiskWorkload extends Workload {
     checkMountPoint(`${where}.mount:`, p.mount);
     const disk = dataDiskSetup({ id: 'chaos-disk', serial: 'virtwork-chdisk', mount: p.mount });
     this.addRole({
+      packages: disk.packages,
       files: [...disk.files, { path: SCRIPT, content: fillScript(p), permissions: '0755' }],
       units: [
         ...disk.units,

@@ -35,9 +35,9 @@ export class ChaosNetworkWorkload extends Workload {
     super(scope, id, ChaosNetworkWorkload.workloadName, props);
     const p = CHAOS_NETWORK_PARAMS.resolve(props.params, `${ChaosNetworkWorkload.workloadName}.params`);
     this.addRole({
-      packages: ['iproute-tc'],
+      packages: ['iproute-tc', 'kernel-modules-extra'],
       files: [
-        { path: START, content: startScript(p['latency-ms'], p['packet-loss-percent']), permissions: '0755' },
+        { path: START, content: startScript(p['latency-ms'], p['packet-loss-percent'], this.guestFamily === 'fedora'), permissions: '0755' },
         { path: STOP, content: stopScript(), permissions: '0755' },
       ],
       units: [{
@@ -67,7 +67,7 @@ const DEFAULT_DEV = [
   '}',
 ];
 
-function startScript(latencyMs: number, lossPercent: string): string {
+function startScript(latencyMs: number, lossPercent: string, fedora: boolean): string {
   return [
     '#!/bin/bash',
     '# virtwork chaos-network: put a netem qdisc on the default-route interface (kept until the unit stops).',
@@ -86,12 +86,21 @@ function startScript(latencyMs: number, lossPercent: string): string {
     '  echo "ERROR: no default route interface found" >&2',
     '  exit 1',
     'fi',
-    '# sch_netem ships in kernel-modules-extra on Fedora: install it for the running kernel when it is missing.',
-    'if ! modprobe sch_netem 2>/dev/null; then',
-    '  echo "sch_netem missing: installing kernel-modules-extra-$(uname -r)"',
-    '  dnf install -y "kernel-modules-extra-$(uname -r)"',
-    '  modprobe sch_netem',
-    'fi',
+    ...(fedora
+      ? [
+          '# sch_netem ships in kernel-modules-extra on Fedora: install it for the running kernel when it is missing.',
+          'if ! modprobe sch_netem 2>/dev/null; then',
+          '  echo "sch_netem missing: installing kernel-modules-extra-$(uname -r)"',
+          '  dnf install -y "kernel-modules-extra-$(uname -r)"',
+          '  modprobe sch_netem',
+          'fi',
+        ]
+      : [
+          'if ! modprobe sch_netem; then',
+          '  echo "ERROR: the running kernel $(uname -r) has no sch_netem module" >&2',
+          '  exit 1',
+          'fi',
+        ]),
     'tc qdisc replace dev "$DEV" root netem delay "${LATENCY_MS}ms" loss "${LOSS_PERCENT}%" limit 1000',
     'echo "$DEV" > "$STATE"',
     'echo "netem on $DEV: delay ${LATENCY_MS}ms loss ${LOSS_PERCENT}%"',

@@ -5,15 +5,15 @@ import { parseQuantity } from '../quantity';
 import { execLine, renderUnit } from '../systemd-unit';
 import { dataDisk, dataDiskSetup } from './_disk-setup';
 import { UnitFile, Workload, WorkloadProps } from './_workload';
+import { GUEST_FAMILY_TABLE } from '../vm/guest-family';
+import { initdbScript, postgresqlDropIn, postgresqlPackageFiles, prepareScript } from './_postgresql';
 
-/** PostgreSQL data directory of the Fedora package, where the data disk is mounted. */
-const DATA_DIR = '/var/lib/pgsql/data';
 /** pgbench needs about 16 MiB per scale unit; keep a fifth of the disk for WAL and vacuum. */
 const BYTES_PER_SCALE = 16 * 1024 ** 2;
 const INITDB = '/usr/local/bin/virtwork-database-initdb.sh';
 const PREPARE = '/usr/local/bin/virtwork-database-prepare.sh';
-/** Drop-in that makes PostgreSQL wait for the data disk and initdb, whoever starts it (boot, runcmd, an admin). */
-export const POSTGRESQL_DROP_IN = '/etc/systemd/system/postgresql.service.d/virtwork.conf';
+/** Path of the drop-in on fedora guests that makes PostgreSQL wait for the data disk and initdb (see postgresqlDropIn). */
+export const POSTGRESQL_DROP_IN = postgresqlDropIn('fedora').path;
 
 /** Params of {@link DatabaseWorkload}. */
 export const DATABASE_PARAMS = defineParams({
@@ -30,8 +30,9 @@ export interface DatabaseWorkloadProps extends WorkloadProps {
 
 /**
  * Runs pgbench against PostgreSQL whose data directory is a data disk (`virtwork-database-data-<vm>`, serial
- * `virtwork-dbdisk`, mounted at `/var/lib/pgsql/data`). Boot order: mount the disk, `initdb` as root, PostgreSQL,
- * `pgbench -i` as postgres (again only when the scale factor changes), then `virtwork-database.service` as postgres.
+ * `virtwork-dbdisk`, mounted at the family's data directory: `/var/lib/pgsql/data` on fedora,
+ * `/var/lib/postgresql/virtwork` on debian). Boot order: mount the disk, initdb as root, PostgreSQL, `pgbench -i`
+ * as postgres (again only when the scale factor changes), then `virtwork-database.service` as postgres.
  */
 export class DatabaseWorkload extends Workload {
   /** Workload name. */
@@ -50,7 +51,10 @@ export class DatabaseWorkload extends Workload {
           `more than 80% of the data disk (dataDiskSize ${show(this.dataDiskSize)}): lower scale-factor or raise dataDiskSize`,
       );
     }
-    const disk = dataDiskSetup({ id: 'database', serial: 'virtwork-dbdisk', mount: DATA_DIR });
+    const pg = GUEST_FAMILY_TABLE[this.guestFamily].postgresql;
+    const disk = dataDiskSetup({ id: 'database', serial: 'virtwork-dbdisk', mount: pg.dataDir });
+    // Fedora: the server has one unit name; Debian: postgresql@<version>-main, started by the initdb script
+    const server = this.guestFamily === 'fedora' ? [pg.serverUnit] : ['virtwork-database-initdb.service'];
     const threads = Math.min(2, p.clients);
     const bench = `while true; do pgbench -c ${p.clients} -j ${threads} -T ${p.duration} pgbench; sleep 10; done`;
     const units: UnitFile[] = [
@@ -69,8 +73,8 @@ export class DatabaseWorkload extends Workload {
         noBlock: true,
         content: renderUnit({
           description: 'Virtwork database: pgbench tables',
-          after: ['postgresql.service'],
-          requires: ['postgresql.service'],
+          after: server,
+          requires: server,
           service: [['Type', 'oneshot'], ['RemainAfterExit', 'yes'], ['User', 'postgres'], ['ExecStart', execLine([PREPARE])],
             ['TimeoutStartSec', '2h']],
         }),
@@ -80,78 +84,27 @@ export class DatabaseWorkload extends Workload {
         noBlock: true,
         content: renderUnit({
           description: 'Virtwork database benchmark workload',
-          after: ['network.target', 'postgresql.service', 'virtwork-database-prepare.service'],
-          requires: ['postgresql.service', 'virtwork-database-prepare.service'],
+          after: ['network.target', ...server, 'virtwork-database-prepare.service'],
+          requires: [...server, 'virtwork-database-prepare.service'],
           service: [['Type', 'simple'], ['User', 'postgres'], ['ExecStart', execLine(['/bin/bash', '-c', bench])],
             ['Restart', 'always'], ['RestartSec', '10']],
         }),
       },
     ];
     this.addRole({
-      packages: ['postgresql-server'],
+      packages: ['postgresql-server', ...disk.packages],
       files: [
+        ...postgresqlPackageFiles(this.guestFamily),
         ...disk.files,
-        { path: INITDB, content: initdbScript(), permissions: '0755' },
-        { path: PREPARE, content: prepareScript(p['scale-factor']), permissions: '0755' },
-        { path: POSTGRESQL_DROP_IN, content: postgresqlDropIn(), permissions: '0644' },
+        { path: INITDB, content: initdbScript(this.guestFamily), permissions: '0755' },
+        { path: PREPARE, content: prepareScript(this.guestFamily, p['scale-factor']), permissions: '0755' },
+        postgresqlDropIn(this.guestFamily),
       ],
       units,
       setup: disk.setup,
-      beforeEnable: [['systemctl', 'enable', 'postgresql.service']],
-      readyWhenActive: [...units.map((u) => u.name), 'postgresql.service'],
+      beforeEnable: pg.enable.map((u) => ['systemctl', 'enable', u]),
+      readyWhenActive: [...units.map((u) => u.name), ...(this.guestFamily === 'fedora' ? [pg.serverUnit] : [])],
       dataDisks: [dataDisk({ dataVolumeBase: 'virtwork-database-data', serial: 'virtwork-dbdisk', size: this.dataDiskSize })],
     });
   }
-}
-
-function postgresqlDropIn(): string {
-  return [
-    '# virtwork: PostgreSQL runs on the data disk, so it starts only after the disk is mounted and initialized.',
-    '[Unit]',
-    'Requires=virtwork-database-initdb.service',
-    'After=virtwork-database-initdb.service',
-    '',
-  ].join('\n');
-}
-
-/** As root, after the disk is mounted and before PostgreSQL starts: a cluster on the data disk, once. */
-function initdbScript(): string {
-  return [
-    '#!/bin/bash',
-    '# virtwork: create the PostgreSQL cluster on the data disk (root, before postgresql.service; idempotent).',
-    'set -euo pipefail',
-    `DATA_DIR=${DATA_DIR}`,
-    'if [ -f "$DATA_DIR/PG_VERSION" ]; then',
-    '  echo "PostgreSQL cluster already in $DATA_DIR"',
-    '  exit 0',
-    'fi',
-    'chown postgres:postgres "$DATA_DIR"',
-    'chmod 0700 "$DATA_DIR"',
-    'postgresql-setup --initdb',
-    'if command -v restorecon >/dev/null 2>&1; then',
-    '  restorecon -R "$DATA_DIR"',
-    'fi',
-    '',
-  ].join('\n');
-}
-
-/** As postgres, with PostgreSQL running: the pgbench database and tables at the wanted scale. */
-function prepareScript(scale: number): string {
-  return [
-    '#!/bin/bash',
-    '# virtwork: create and fill the pgbench tables (postgres user; again only when the scale factor changes).',
-    'set -euo pipefail',
-    `SCALE=${scale}`,
-    `MARKER=${DATA_DIR}/.virtwork-pgbench-scale`,
-    'if [ "$(cat "$MARKER" 2>/dev/null || true)" = "$SCALE" ]; then',
-    '  echo "pgbench tables already at scale $SCALE"',
-    '  exit 0',
-    'fi',
-    'if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = \'pgbench\'" | grep -q 1; then',
-    '  createdb pgbench',
-    'fi',
-    'pgbench -i -s "$SCALE" pgbench',
-    'echo "$SCALE" > "$MARKER"',
-    '',
-  ].join('\n');
 }

@@ -3,13 +3,20 @@ import { VirtworkError, show } from '../errors';
 import { ParamInput, defineParams, int, size } from '../params';
 import { parseQuantity } from '../quantity';
 import { execLine, renderUnit } from '../systemd-unit';
-import { dataDisk, dataDiskSetup } from './_disk-setup';
+import { dataDisk, dataDiskSetup, filesystemUsableBytes } from './_disk-setup';
 import { Workload, WorkloadProps } from './_workload';
 
 const FIO_BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
 const GIB = 1024 ** 3;
 /** Files of the sequential profile (fixed, as in the reference). */
 const SEQ_JOBS = 2;
+
+/** The smallest whole-Gi data disk on which XFS leaves `needed` bytes free. */
+function minimumDisk(needed: number): string {
+  let gi = Math.ceil(needed / GIB);
+  while (filesystemUsableBytes(gi * GIB) < needed) gi++;
+  return `${gi}Gi`;
+}
 
 /** Params of {@link DiskWorkload}. */
 export const DISK_PARAMS = defineParams({
@@ -53,10 +60,12 @@ export class DiskWorkload extends Workload {
     const raw = this.vmOptions.dataDisk?.volumeMode === 'Block';
     const disk = dataDiskSetup({ id: 'disk', serial: 'virtwork-disk', mount, volumeMode: raw ? 'Block' : 'Filesystem' });
     const needed = (p.numjobs + SEQ_JOBS) * GIB;
-    if (!raw && needed > parseQuantity(this.dataDiskSize)!) {
+    const usable = filesystemUsableBytes(parseQuantity(this.dataDiskSize)!);
+    if (!raw && needed > usable) {
       throw new VirtworkError(
         `${where}.numjobs: ${p.numjobs} mixed + ${SEQ_JOBS} sequential fio files of 1 GiB need ${needed / GIB}Gi, ` +
-          `more than the data disk (dataDiskSize ${show(this.dataDiskSize)}): lower numjobs or raise dataDiskSize`,
+          `more than XFS leaves free on the data disk (dataDiskSize ${show(this.dataDiskSize)}: about ` +
+          `${(usable / GIB).toFixed(2)}Gi): lower numjobs or raise dataDiskSize to ${minimumDisk(needed)} or more`,
       );
     }
     // On a file system every job writes its own 1 GiB file; on a raw device every job spans the whole device.
@@ -67,7 +76,7 @@ export class DiskWorkload extends Workload {
       `runtime=${p.runtime}`, 'time_based', 'group_reporting', ''];
     const loop = 'while true; do fio /etc/fio/mixed-rw.fio; sleep 10; fio /etc/fio/seq-write.fio; sleep 10; done';
     this.addRole({
-      packages: ['fio'],
+      packages: ['fio', ...disk.packages],
       files: [
         ...disk.files,
         { path: '/etc/fio/mixed-rw.fio', content: mixed.join('\n'), permissions: '0644' },

@@ -4,7 +4,7 @@ import { VirtworkError, show } from '../errors';
 import { ParamInput, bool, defineParams, int, list, oneOf, size, sizeBytes } from '../params';
 import { parseQuantity } from '../quantity';
 import { execLine, renderUnit } from '../systemd-unit';
-import { dataDisk, dataDiskSetup } from './_disk-setup';
+import { dataDisk, dataDiskSetup, filesystemUsableBytes } from './_disk-setup';
 import { Workload, WorkloadProps } from './_workload';
 
 /** fio access patterns the matrix may run. */
@@ -79,15 +79,15 @@ export class StorageBenchWorkload extends Workload {
     const block = this.vmOptions.dataDisk?.volumeMode === 'Block';
     const needed = p.numjobs * sizeBytes(p['file-size'])!;
     const available = parseQuantity(this.dataDiskSize)!;
-    if (needed > (block ? available : available * 0.9)) {
-      throw new VirtworkError(`${where}: ${p.numjobs} jobs × file-size ${show(p['file-size'])} need more than ${block ? '' : '90% of '}the data disk ` +
+    if (needed > (block ? available : filesystemUsableBytes(available))) {
+      throw new VirtworkError(`${where}: ${p.numjobs} jobs × file-size ${show(p['file-size'])} need more than ${block ? 'the data disk' : 'XFS leaves free on the data disk'} ` +
         `(dataDiskSize ${show(this.dataDiskSize)}): lower numjobs or file-size, or raise dataDiskSize`);
     }
     const disk = dataDiskSetup({ id: 'bench', serial: SERIAL, mount: BENCH_MOUNT, volumeMode: block ? 'Block' : 'Filesystem' });
     const runs = matrix(p);
     const target = block ? [`filename=${disk.device}`] : [`directory=${BENCH_MOUNT}`];
     this.addRole({
-      packages: ['fio'],
+      packages: ['fio', ...disk.packages],
       files: [
         ...disk.files,
         ...runs.map((r) => ({ path: `${JOBS_DIR}/${r.name}.fio`, content: jobFile(p, r, target), permissions: '0644' })),

@@ -24,7 +24,7 @@ describe('CpuWorkload', () => {
     const doc = userData(objs, 'virtwork-cpu-0');
     expect(doc.packages).toEqual(['stress-ng', 'qemu-guest-agent']);
     expect(doc.runcmd).toEqual([
-      ['systemctl', 'enable', 'qemu-guest-agent.service'], ['systemctl', 'restart', 'qemu-guest-agent.service'],
+      ['systemctl', 'enable', 'qemu-guest-agent.service'], ['systemctl', 'start', '--no-block', 'qemu-guest-agent.service'],
       ['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'virtwork-cpu.service'],
     ]);
     const unit = unitOf(doc, '/etc/systemd/system/virtwork-cpu.service');

@@ -16,7 +16,7 @@ describe('StorageBenchWorkload', () => {
     expect(names(objs)).toEqual([`Secret/${VM}-cloudinit`, `VirtualMachine/${VM}`]);
     expect(validateObjects(objs)).toEqual([]);
     const doc = userData(objs, VM);
-    expect(own(doc).packages).toEqual(['fio']);
+    expect(own(doc).packages).toEqual(['fio', 'xfsprogs', 'util-linux']);
     expect(jobPaths(own(doc).paths).map((p) => p.split('/').pop())).toEqual([
       '01-randread-4k.fio', '02-randread-64k.fio', '03-randread-1m.fio', '04-randwrite-4k.fio', '05-randwrite-64k.fio', '06-randwrite-1m.fio',
       '07-read-4k.fio', '08-read-64k.fio', '09-read-1m.fio', '10-write-4k.fio', '11-write-64k.fio', '12-write-1m.fio',
@@ -66,7 +66,7 @@ describe('StorageBenchWorkload', () => {
     [{ profiles: 'randread;$(reboot)' }, 'storage-bench.params.profiles: must be a list of fio patterns: randread, randwrite, randrw, read, write, rw, got "randread;$(reboot)"'],
     [{ 'block-sizes': ['4k', '4x'] }, 'storage-bench.params.block-sizes: must be a list of block sizes like 4k;64k;1m'],
     [{ ioengine: 'posixaio' }, 'storage-bench.params.ioengine: must be one of libaio, io_uring, psync, got "posixaio"'],
-    [{ numjobs: 4, 'file-size': '4G' }, 'storage-bench.params: 4 jobs × file-size "4G" need more than 90% of the data disk (dataDiskSize "10Gi")'],
+    [{ numjobs: 4, 'file-size': '4G' }, 'storage-bench.params: 4 jobs × file-size "4G" need more than XFS leaves free on the data disk (dataDiskSize "10Gi")'],
   ])('fails when params are %j', (params, message) => {
     expect(() => synth((c) => new StorageBenchWorkload(c, 'storage-bench', { params: params as any }))).toThrow(message);
   });

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { Chart, Testing } from 'cdk8s';
 import { parseCloudConfig } from '../../lib/cloud-init';
 import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
-import { GUEST_AGENT_PACKAGE, GUEST_AGENT_RUNCMD, GUEST_AGENT_SYSCONFIG } from '../../lib/vm/readiness';
+import { GUEST_FAMILIES } from '../../lib/vm/guest-family';
+import { GUEST_AGENT_PACKAGE, GUEST_AGENT_SYSCONFIG, guestAgentRuncmd } from '../../lib/vm/readiness';
 import { K8sObject, execLines, hasCommand } from '../support/validators';
 
 /** A parsed `#cloud-config` as the workloads emit it. */
@@ -77,7 +78,7 @@ export const paths = (doc: UserData) => doc.write_files.map((f) => f.path);
  * sysconfig file and start commands) left out, so that tests pin the workload's packages, files and commands.
  */
 export function own(doc: UserData): { packages: string[]; paths: string[]; permissions: string[]; runcmd: string[][] } {
-  const agentCmds = GUEST_AGENT_RUNCMD.map((c) => JSON.stringify(c));
+  const agentCmds = GUEST_FAMILIES.flatMap((f) => guestAgentRuncmd(f)).map((c) => JSON.stringify(c));
   const files = doc.write_files.filter((f) => f.path !== GUEST_AGENT_SYSCONFIG.path);
   return {
     packages: (doc.packages ?? []).filter((p) => p !== GUEST_AGENT_PACKAGE),

@@ -15,7 +15,7 @@ describe('ChaosDiskWorkload', () => {
     expect(objs).toMatchSnapshot();
     expect(names(objs)).toEqual(['Secret/virtwork-chaos-disk-0-cloudinit', 'VirtualMachine/virtwork-chaos-disk-0']);
     const doc = userData(objs, 'virtwork-chaos-disk-0');
-    expect(own(doc).packages).toEqual([]);
+    expect(own(doc).packages).toEqual(['xfsprogs', 'util-linux']);
     expect(own(doc).paths).toEqual([
       '/usr/local/bin/virtwork-disk-setup-chaos-disk.sh',
       SCRIPT,

@@ -17,7 +17,7 @@ describe('ChaosNetworkWorkload', () => {
     expect(objs).toMatchSnapshot();
     expect(names(objs)).toEqual(['Secret/virtwork-chaos-network-0-cloudinit', 'VirtualMachine/virtwork-chaos-network-0']);
     const doc = userData(objs, 'virtwork-chaos-network-0');
-    expect(own(doc).packages).toEqual(['iproute-tc']);
+    expect(own(doc).packages).toEqual(['iproute-tc', 'kernel-modules-extra']);
     expect(own(doc).paths).toEqual([START, STOP, `/etc/systemd/system/${UNIT}`]);
     expect(own(doc).permissions).toEqual(['0755', '0755', '0644']);
     expect(own(doc).runcmd).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', UNIT]]);

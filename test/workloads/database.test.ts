@@ -60,7 +60,7 @@ describe('DatabaseWorkload', () => {
     expect(objs).toMatchSnapshot();
     expect(names(objs)).toEqual(['Secret/virtwork-database-0-cloudinit', 'VirtualMachine/virtwork-database-0']);
     const doc = userData(objs, 'virtwork-database-0');
-    expect(own(doc).packages).toEqual(['postgresql-server']);
+    expect(own(doc).packages).toEqual(['postgresql-server', 'postgresql-contrib', 'xfsprogs', 'util-linux']);
     expect(own(doc).paths).toEqual([
       '/usr/local/bin/virtwork-disk-setup-database.sh',
       '/usr/local/bin/virtwork-database-initdb.sh',
