@@ -181,3 +181,26 @@ describe('virtwork-apply check-signals errors (stand-in HTTP servers)', () => {
     expect(r.stderr).toBe('virtwork-apply: --prometheus: give the Prometheus URL (or set VIRTWORK_PROMETHEUS_URL)\n');
   });
 });
+
+describe('virtwork-apply check-signals deadline (stand-in server that never answers)', () => {
+  it('fails when --timeout is reached: exit 1 naming the timeout, within the bound', async () => {
+    const dir = scratchDir('check-signals-timeout');
+    const dist = join(dir, 'dist');
+    mkdirSync(dist);
+    for (const [name, text] of synthesize({ namespace: 'vw', runId: 'run-3', signals: true, workloads: [{ name: 'cpu' }] })) writeFileSync(join(dist, name), text);
+    const server = http.createServer(() => undefined);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      const r = await runApplyCli(['check-signals', dist, '--prometheus', url, '--timeout', '2s'], { env: { HOME: dir, VIRTWORK_AUDIT_DB: join(dir, 'h.db') } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`virtwork-apply: --timeout 2s reached before Prometheus ${url} answered every query\n`);
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CancelledError } from '../../cluster/_errors';
 import { readManifests } from '../../cluster/manifests';
 import { VirtworkError, show } from '../../errors';
 import { checkSignals, contractFromObjects, SignalResult } from '../../signals/check-signals';
@@ -92,6 +93,11 @@ async function runCheckSignals(dir: string, opts: z.infer<typeof OPTIONS>, comma
     reporter.progress(() => `querying ${shownUrl(url)} for run ${run.runId}`);
     try {
       results = await checkSignals(run, (expr) => client.query(expr), { windowSeconds });
+    } catch (err) {
+      // SIGINT / SIGTERM: exit 130 and `cancelled` in the history, like every other command; the deadline stays an error
+      if (ctx.signal.aborted) throw new CancelledError();
+      if (deadline.aborted) throw new VirtworkError(`--timeout ${opts.timeout} reached before Prometheus ${shownUrl(url)} answered every query`, { cause: err });
+      throw err;
     } finally {
       reporter.done();
       client.close();
