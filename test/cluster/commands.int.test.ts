@@ -24,7 +24,7 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
     const namespace = freshNamespace('dry');
     const run = await runApplyCli([...globals(namespace), 'apply', synthCpu(dir, 'dry', namespace, 2), '--dry-run']);
     expect(run.code).toBe(0);
-    expect(run.events.find((e) => e.event === 'apply-started')).toMatchObject({ dryRun: true });
+    expect(run.events.find((e) => e.event === 'apply-started')).toMatchObject({ dryRun: 'server' });
     expect(run.events.find((e) => e.event === 'apply-finished')).toMatchObject({ created: 5 });
     // the namespace is new: its objects were validated in the stand-in namespace, so nothing is left unvalidated
     expect(run.stderr).toBe('');

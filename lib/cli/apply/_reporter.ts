@@ -1,7 +1,13 @@
 import Table from 'cli-table3';
+import { stringify } from 'yaml';
 
-/** Output format of `virtwork-apply` (`--output`). */
-export type OutputFormat = 'text' | 'json';
+/**
+ * Output formats of `virtwork-apply` (`-o, --output`), as kubectl names them: `text` (the default: messages and
+ * tables), `wide` (text with every column), `json` (JSON lines, one event each), `yaml` (one YAML document per event).
+ */
+export const OUTPUT_FORMATS = ['text', 'wide', 'json', 'yaml'] as const;
+/** Output format of `virtwork-apply`. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Where the reporter writes. */
 export interface ReporterIo {
@@ -32,14 +38,21 @@ export class Reporter {
     return (this.now() - this.started) / 1000;
   }
 
-  /** One JSON line `{"event": name, ...data}` on stdout (json format only). */
+  /** One event `{"event": name, ...data}` on stdout: a JSON line (json), a YAML document (yaml); nothing in text. */
   public event(name: string, data: Record<string, unknown> = {}): void {
-    if (this.format === 'json') this.io.out(`${JSON.stringify({ event: name, ...data })}\n`);
+    const record = { event: name, ...data };
+    if (this.format === 'json') this.io.out(`${JSON.stringify(record)}\n`);
+    if (this.format === 'yaml') this.io.out(`---\n${stringify(JSON.parse(JSON.stringify(record)) as unknown)}`);
   }
 
-  /** A line of text on stdout (text format only). */
+  /** Whether the output is for people (text or wide) rather than for programs (json or yaml). */
+  public get human(): boolean {
+    return this.format === 'text' || this.format === 'wide';
+  }
+
+  /** A line of text on stdout (text and wide formats only). */
   public line(text: string): void {
-    if (this.format !== 'text') return;
+    if (!this.human) return;
     this.clear();
     this.io.out(`${text}\n`);
     this.draw();
@@ -52,9 +65,9 @@ export class Reporter {
     this.draw();
   }
 
-  /** A table on stdout (text format only). */
+  /** A table on stdout (text and wide formats only). */
   public table(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): void {
-    if (this.format !== 'text' || rows.length === 0) return;
+    if (!this.human || rows.length === 0) return;
     const table = new Table({ head: [...head], style: { head: [], border: [] } });
     rows.forEach((r) => table.push(r.map(String)));
     this.line(table.toString());
@@ -83,7 +96,7 @@ export class Reporter {
   }
 
   private live(): boolean {
-    return this.format === 'text' && this.io.errIsTty;
+    return this.human && this.io.errIsTty;
   }
 
   private draw(): void {

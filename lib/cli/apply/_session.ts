@@ -1,13 +1,14 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log';
 import { openAudit } from '../../audit/open-audit';
 import { CancelledError } from '../../cluster/_errors';
 import { Cluster, connect } from '../../cluster/kubeconfig';
-import { VirtworkError, show } from '../../errors';
+import { UsageError, VirtworkError, show } from '../../errors';
+import { checkDnsLabel, checkLabelValue } from '../../names';
 import { CliContext, processContext } from '../_context';
 import { EXIT } from '../_main';
-import { OutputFormat, Reporter } from './_reporter';
+import { OUTPUT_FORMATS, OutputFormat, Reporter } from './_reporter';
 
 /** Exit codes of `virtwork-apply` (docs/apply.md). */
 export const APPLY_EXIT = {
@@ -77,7 +78,7 @@ const GLOBALS = z.object({
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
   namespace: z.string().min(1).optional(),
-  output: z.enum(['text', 'json']).default('text'),
+  output: z.enum(OUTPUT_FORMATS).default('text'),
   requestTimeout: z.string().optional(),
   auditDb: z.string().min(1).optional(),
   audit: z.boolean().default(true),
@@ -86,14 +87,43 @@ const GLOBALS = z.object({
 /** The global options of `virtwork-apply`, parsed. */
 export type GlobalOptions = z.infer<typeof GLOBALS>;
 
-/** Parses the global options (and the command's own, returned untouched) of a command. */
+/**
+ * Parses the global options of a command, and checks the names among them (`-n`) before any request: a bad value is
+ * a usage error (exit 2).
+ */
 export function globalOptions(cmd: Command): GlobalOptions {
   const parsed = GLOBALS.safeParse(cmd.optsWithGlobals());
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new VirtworkError(`--${String(issue.path[0])}: ${issue.message}`);
+    throw new UsageError(`--${String(issue.path[0])}: ${issue.message}`);
   }
+  if (parsed.data.namespace !== undefined) asUsage(() => checkDnsLabel('--namespace', parsed.data.namespace!));
+  if (parsed.data.requestTimeout !== undefined) parseDuration('--request-timeout', parsed.data.requestTimeout);
   return parsed.data;
+}
+
+/** `--dry-run` modes, as kubectl names them. */
+export const DRY_RUN_MODES = ['server', 'client', 'none'] as const;
+/** A `--dry-run` mode. */
+export type DryRunMode = (typeof DRY_RUN_MODES)[number];
+
+/** The `--dry-run <mode>` option of apply and cleanup (a bare `--dry-run` is turned into `--dry-run=server`). */
+export function dryRunOption(description: string): Option {
+  return new Option('--dry-run <mode>', description).choices([...DRY_RUN_MODES]);
+}
+
+/** Checks a `--run-id` (or other label-valued flag) before any request: a bad value is a usage error (exit 2). */
+export function checkLabelFlag(flag: string, value: string | undefined): void {
+  if (value !== undefined) asUsage(() => checkLabelValue(flag, value));
+}
+
+function asUsage(check: () => unknown): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof VirtworkError && !(err instanceof UsageError)) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
 }
 
 /**
@@ -106,7 +136,7 @@ export function connectFrom(g: GlobalOptions, ctx: ApplyContext, reporter: Repor
     kubeconfig: g.kubeconfig, context: g.context, env: ctx.env, signal: ctx.signal, requestTimeoutMs,
     onRetry: (r) => {
       reporter.event('retry', { ...r });
-      if (reporter.format === 'text') reporter.warn(`virtwork-apply: retry ${r.attempt}/${r.attempts - 1} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.what}: ${r.error}`);
+      if (reporter.human) reporter.warn(`virtwork-apply: retry ${r.attempt}/${r.attempts - 1} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.what}: ${r.error}`);
     },
   });
 }
@@ -120,7 +150,7 @@ export function reporterFor(format: OutputFormat, ctx: ApplyContext): Reporter {
 export function parseDuration(flag: string, value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!match || Number(match[1]) <= 0) {
-    throw new VirtworkError(`${flag} must be a positive duration like 90s, 10m or 1h (a bare number is seconds), got ${show(value)}`);
+    throw new UsageError(`${flag} must be a positive duration like 90s, 10m or 1h (a bare number is seconds), got ${show(value)}`);
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
   return Math.round(Number(match[1]) * unit);
@@ -129,7 +159,7 @@ export function parseDuration(flag: string, value: string): number {
 /** Parses a positive integer flag such as `--concurrency`. */
 export function parsePositiveInt(flag: string, value: string, max = 1000): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw new VirtworkError(`${flag} must be an integer from 1 to ${max}, got ${show(value)}`);
+    throw new UsageError(`${flag} must be an integer from 1 to ${max}, got ${show(value)}`);
   }
   return Number(value);
 }

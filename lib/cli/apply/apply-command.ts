@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { ApplyAction, applyManifests, ApplyObjectError, DEFAULT_CONCURRENCY, discoverKinds, ObjectOutcome } from '../../cluster/apply';
 import { plural } from '../../cluster/kinds';
-import { readManifests } from '../../cluster/manifests';
+import { Manifest, readManifests, sourceOf } from '../../cluster/manifests';
 import { fillNamespace, relocate, resolveRunId, stampRunId } from '../../cluster/run-id';
 import { vmRefOf, WaitFor } from '../../cluster/wait';
-import { VirtworkError } from '../../errors';
+import { UsageError } from '../../errors';
+import { Reporter } from './_reporter';
 import {
-  APPLY_EXIT, ApplyContext, auditFrom, cancellable, connectFrom, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
+  APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, connectFrom, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
 } from './_session';
 import { fallbackNamespace } from './_namespace';
 import { waitAndReport, waitOptions } from './wait-command';
@@ -15,7 +16,10 @@ import { waitAndReport, waitOptions } from './wait-command';
 export interface ApplyCommandOptions {
   readonly runId?: string;
   readonly prune?: boolean;
-  readonly dryRun?: boolean;
+  /** `--dry-run=<mode>` (a bare `--dry-run` arrives as `server`). */
+  readonly dryRun?: DryRunMode;
+  /** `-f, --filename`: the manifests, as kubectl names it (the positional `[dir]` is still accepted). */
+  readonly filename?: string;
   readonly forceConflicts?: boolean;
   /** `--no-validate-first` sets it false. */
   readonly validateFirst: boolean;
@@ -31,10 +35,11 @@ const ACTIONS: readonly ApplyAction[] = ['created', 'changed', 'unchanged', 'ski
 export function applyCommand(ctx: ApplyContext, setExit: (code: number) => void): Command {
   const cmd = new Command('apply')
     .description('Server-side apply the manifests of a directory (default dist/) in dependency order, with retries; optionally wait for the VMs')
-    .argument('[dir]', 'directory (or file) of YAML manifests', 'dist')
+    .argument('[dir]', 'directory (or file) of YAML manifests (same as -f)')
+    .option('-f, --filename <path>', 'directory (or file) of YAML manifests (default: dist)')
     .option('--run-id <id>', 'run id to label every object with (default: the one the manifests carry, else a fresh one)')
     .option('--prune', 'delete objects of this run (same namespace) that are no longer in the directory')
-    .option('--dry-run', "server-side dry run (dryRun=All): validated by the server, nothing persisted")
+    .addOption(dryRunOption('server: validated by the server (dryRun=All), nothing persisted; client: read and checked here, no cluster contacted; none: apply (a bare --dry-run means server)'))
     .option('--force-conflicts', 'take over fields owned by another field manager instead of failing')
     .option('--no-validate-first', 'skip the server-side dry run of every object before the first write (faster; a refused object then leaves earlier waves applied)')
     .addOption(new Option('--concurrency <n>', 'requests in flight at once').default(String(DEFAULT_CONCURRENCY)))
@@ -52,12 +57,16 @@ Examples:
   $ virtwork-apply apply                                   # dist/, run id from the manifests
   $ virtwork-apply apply dist/ --wait --timeout 15m
   $ virtwork-apply apply --run-id perf-42 -n load-test --prune
-  $ virtwork-apply apply --dry-run --output json
+  $ virtwork-apply apply -f dist/ --dry-run=server -o json
+  $ virtwork-apply apply -f dist/ --dry-run=client       # no cluster needed
 
 Exit codes: 0 applied (and ready with --wait), 1 error (bad manifests, unreachable cluster, object refused),
 2 usage, 3 a VM failed or was not ready in time (--wait), 130 interrupted.`)
-    .action(async (dir: string, opts: ApplyCommandOptions, command: Command) => {
-      setExit(await cancellable(ctx, () => runApply(dir, opts, command, ctx)));
+    .action(async (dir: string | undefined, opts: ApplyCommandOptions, command: Command) => {
+      if (dir !== undefined && opts.filename !== undefined && dir !== opts.filename) {
+        throw new UsageError(`give the manifests once: -f ${opts.filename} or ${dir}, not both`);
+      }
+      setExit(await cancellable(ctx, () => runApply(opts.filename ?? dir ?? 'dist', { ...opts, dryRun: opts.dryRun === 'none' ? undefined : opts.dryRun }, command, ctx)));
     });
 }
 
@@ -65,10 +74,12 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   const g = globalOptions(command);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const timeoutMs = parseDuration('--timeout', opts.timeout);
-  if (opts.wait && opts.dryRun) throw new VirtworkError('--wait cannot be combined with --dry-run (nothing is created to wait for)');
+  if (opts.wait && opts.dryRun) throw new UsageError('--wait cannot be combined with --dry-run (nothing is created to wait for)');
+  checkLabelFlag('--run-id', opts.runId);
   const reporter = reporterFor(g.output, ctx);
   reporter.event('reading', { dir });
   let manifests = await readManifests(dir, { signal: ctx.signal, onSkip: (file, why) => reporter.warn(`virtwork-apply: skipped ${file}: ${why}`) });
+  if (opts.dryRun === 'client') return clientDryRun(dir, manifests, g.namespace, opts.runId, reporter);
   const cluster = connectFrom(g, ctx, reporter);
   // the namespace rule (docs/apply.md): -n moves everything; else each object's own, else the context's, else virtwork
   if (g.namespace !== undefined) {
@@ -82,18 +93,18 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   manifests = stampRunId(manifests, runId);
   const namespaces = [...new Set(manifests.map((m) => m.object.metadata.namespace).filter((ns): ns is string => ns !== undefined))].sort();
   const audit = await auditFrom(g, ctx);
-  const row = audit.startRun({ runId, command: opts.dryRun ? 'apply --dry-run' : 'apply', context: cluster.context, namespace: namespaces.join(',') || '-', dir });
+  const row = audit.startRun({ runId, command: opts.dryRun ? `apply --dry-run=${opts.dryRun}` : 'apply', context: cluster.context, namespace: namespaces.join(',') || '-', dir });
   try {
     return await recorded(audit, row, async () => {
       const how = { flag: 'from --run-id', manifests: 'from the manifests', fresh: 'fresh' }[source];
-      reporter.event('apply-started', { runId, runIdSource: source, dir, objects: manifests.length, namespaces, context: cluster.context, dryRun: !!opts.dryRun });
+      reporter.event('apply-started', { runId, runIdSource: source, dir, objects: manifests.length, namespaces, context: cluster.context, dryRun: opts.dryRun ?? 'none' });
       reporter.line(`run id ${runId} (${how}); applying ${manifests.length} objects from ${dir} to ${cluster.context}${opts.dryRun ? ' (server dry run)' : ''}`);
       const outcomes: ObjectOutcome[] = [];
       const unvalidated: ObjectOutcome[] = [];
       reporter.progress(() => `applying: ${outcomes.length}/${manifests.length} objects`);
       try {
         await applyManifests(cluster, manifests, {
-          dryRun: opts.dryRun, forceConflicts: opts.forceConflicts, concurrency, pruneRunId: opts.prune ? runId : undefined,
+          dryRun: opts.dryRun === 'server', forceConflicts: opts.forceConflicts, concurrency, pruneRunId: opts.prune ? runId : undefined,
           validateFirst: opts.validateFirst,
           onValidated: (validated, ms) => {
             unvalidated.push(...validated.filter((o) => o.reason !== undefined && o.action !== 'skipped'));
@@ -133,6 +144,26 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   } finally {
     await audit.close();
   }
+}
+
+/**
+ * `--dry-run=client`: the manifests read and checked, `-n` and the run id applied, here only (no cluster contacted).
+ * Without the server, every kind but Namespace, CustomResourceDefinition and Cluster* is taken as namespaced.
+ */
+function clientDryRun(dir: string, read: Manifest[], namespace: string | undefined, runIdFlag: string | undefined, reporter: Reporter): number {
+  const clusterScoped = (kind: string) => kind === 'Namespace' || kind === 'CustomResourceDefinition' || kind.startsWith('Cluster');
+  let manifests = namespace !== undefined ? relocate(read, namespace, (m) => !clusterScoped(m.object.kind)) : read;
+  const { runId, source } = resolveRunId(manifests, runIdFlag);
+  manifests = stampRunId(manifests, runId);
+  reporter.event('apply-started', { runId, runIdSource: source, dir, objects: manifests.length, dryRun: 'client' });
+  for (const m of manifests) {
+    reporter.event('object', { kind: m.object.kind, name: m.object.metadata.name, namespace: m.object.metadata.namespace, action: 'checked', source: sourceOf(m) });
+  }
+  const kinds = [...new Set(manifests.map((m) => m.object.kind))];
+  reporter.table(['KIND', 'OBJECTS'], kinds.map((k) => [plural(k), manifests.filter((m) => m.object.kind === k).length]));
+  reporter.event('apply-finished', { runId, checked: manifests.length });
+  reporter.line(`run id ${runId}: ${manifests.length} objects read and checked from ${dir} (client dry run: no cluster contacted)`);
+  return APPLY_EXIT.ok;
 }
 
 function counts(outcomes: readonly ObjectOutcome[]): Record<ApplyAction, number> {

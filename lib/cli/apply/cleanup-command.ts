@@ -4,10 +4,9 @@ import { CleanupPlan, executeCleanup, planCleanup } from '../../cluster/cleanup'
 import { CLEANUP_KINDS, plural } from '../../cluster/kinds';
 import { VirtworkError } from '../../errors';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../../labels';
-import { checkLabelValue } from '../../names';
 import { Reporter } from './_reporter';
 import {
-  APPLY_EXIT, ApplyContext, auditFrom, cancellable, connectFrom, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
+  APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, connectFrom, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
 } from './_session';
 import { commandNamespace, reportNamespace } from './_namespace';
 
@@ -15,7 +14,8 @@ import { commandNamespace, reportNamespace } from './_namespace';
 export interface CleanupCommandOptions {
   readonly runId?: string;
   readonly yes?: boolean;
-  readonly dryRun?: boolean;
+  /** `--dry-run=<mode>`: `server` or `client` only preview (a bare `--dry-run` arrives as `server`); `none` deletes. */
+  readonly dryRun?: DryRunMode;
   readonly wait?: boolean;
   readonly timeout: string;
   readonly deleteNamespace?: boolean;
@@ -28,7 +28,7 @@ export function cleanupCommand(ctx: ApplyContext, setExit: (code: number) => voi
     .description(`Delete the objects labelled ${LABEL_MANAGED_BY}=${MANAGED_BY} in one namespace: ${CLEANUP_KINDS.map((k) => plural(k.kind)).join(', ')}`)
     .option('--run-id <id>', `only objects labelled ${LABEL_RUN_ID}=<id>`)
     .option('-y, --yes', 'do not ask for confirmation (required when standard input is not a terminal)')
-    .option('--dry-run', 'only show what would be deleted')
+    .addOption(dryRunOption('server or client: only show what would be deleted (a bare --dry-run means server); none: delete'))
     .option('--wait', 'wait until the deleted objects are gone')
     .addOption(new Option('--timeout <duration>', 'limit of --wait (90s, 10m, 1h)').default('5m'))
     .option('--delete-namespace', 'also delete the namespace, if virtwork created it and nothing else is left in it')
@@ -47,7 +47,7 @@ Examples:
 Exit codes: 0 done (or nothing to do, or --dry-run), 1 error, not confirmed, or some objects could not be deleted,
 2 usage, 130 interrupted.`)
     .action(async (opts: CleanupCommandOptions, command: Command) => {
-      setExit(await cancellable(ctx, () => runCleanup(opts, command, ctx)));
+      setExit(await cancellable(ctx, () => runCleanup({ ...opts, dryRun: opts.dryRun === 'none' ? undefined : opts.dryRun }, command, ctx)));
     });
 }
 
@@ -55,7 +55,7 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
   const g = globalOptions(command);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const timeoutMs = parseDuration('--timeout', opts.timeout);
-  if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
+  checkLabelFlag('--run-id', opts.runId);
   const reporter = reporterFor(g.output, ctx);
   const cluster = connectFrom(g, ctx, reporter);
   const choice = await commandNamespace(g, cluster, ctx, opts.runId);
@@ -65,7 +65,7 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
   preview(reporter, plan);
   const audit = await auditFrom(g, ctx);
   const runId = opts.runId ?? (plan.runIds.length === 1 ? plan.runIds[0] : '*');
-  const row = audit.startRun({ runId, command: opts.dryRun ? 'cleanup --dry-run' : 'cleanup', context: cluster.context, namespace });
+  const row = audit.startRun({ runId, command: opts.dryRun ? `cleanup --dry-run=${opts.dryRun}` : 'cleanup', context: cluster.context, namespace });
   try {
     return await recorded(audit, row, async () => {
       if (plan.total === 0 && !opts.deleteNamespace) {

@@ -8,13 +8,15 @@ import { openAudit } from '../../audit/open-audit';
 import type { ExecutionDetail, ObjectAction } from '../../audit/types';
 import { OBJECT_ACTIONS } from '../../audit/types';
 import { VirtworkError } from '../../errors';
+import { stringify } from 'yaml';
+import { OUTPUT_FORMATS, OutputFormat } from './_reporter';
 
 /** Options of `virtwork-apply history`, global ones included. */
 export interface HistoryOptions extends AuditCliOptions {
   /** `--limit <n>`: how many executions to list. @default 20 */
   readonly limit?: string;
   /** `--output text|json`. @default 'text' */
-  readonly output?: 'text' | 'json';
+  readonly output?: OutputFormat;
 }
 
 /** What `history` needs from the outside world (tests replace it). */
@@ -44,7 +46,7 @@ export function historyCommand(io: HistoryIo = {}): Command {
     .description('List past applies and cleanups recorded in the local audit file, or show one run in detail')
     .argument('[run-id]', 'show every execution (apply, cleanup…) recorded for this run id')
     .option('--limit <n>', `how many executions to list, newest first (default: ${DEFAULT_HISTORY_LIMIT})`)
-    .addOption(new Option('-o, --output <format>', 'text tables, or JSON lines (one object per execution) (default: text)').choices(['text', 'json']))
+    .addOption(new Option('-o, --output <format>', 'text (or wide) tables, JSON lines or YAML documents, one per execution (default: text)').choices([...OUTPUT_FORMATS]))
     .addHelpText(
       'after',
       `
@@ -73,10 +75,11 @@ export async function runHistory(
   const limit = _parseLimit(opts.limit);
   const log = await openAudit(opts, { ...auditOptions, readOnly: true }, env);
   try {
-    const json = opts.output === 'json';
+    const json = opts.output === 'json' || opts.output === 'yaml';
+    const record = (r: object): void => write(opts.output === 'yaml' ? `---\n${stringify(r)}` : `${JSON.stringify(r)}\n`);
     if (runId === undefined) {
       const runs = log.listRuns({ limit });
-      if (json) runs.forEach((r) => write(`${JSON.stringify(r)}\n`));
+      if (json) runs.forEach(record);
       else if (runs.length === 0) write(`no runs recorded yet in ${log.path} (virtwork-apply apply and cleanup record one each)\n`);
       else write(_printable(_runsTable(runs)));
       return;
@@ -85,7 +88,7 @@ export async function runHistory(
     if (run === undefined) {
       throw new VirtworkError(`history: no run ${JSON.stringify(runId)} in ${log.path}${didYouMean(runId, log.runIds())}; list runs with "virtwork-apply history"`);
     }
-    if (json) run.executions.forEach((e) => write(`${JSON.stringify(e)}\n`));
+    if (json) run.executions.forEach(record);
     else write(_printable(run.executions.map(_executionText).join('\n')));
   } finally {
     await log.close();

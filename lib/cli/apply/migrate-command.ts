@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { migrateVms } from '../../cluster/migrate';
-import { checkLabelValue } from '../../names';
 import { commandNamespace, reportNamespace } from './_namespace';
-import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
+import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
 
 /** Options of `migrate`. */
 export interface MigrateCommandOptions {
@@ -35,8 +34,8 @@ failed or did not finish in time, 130 interrupted.`)
     .action(async (vms: string[], opts: MigrateCommandOptions, command: Command) => {
       setExit(await cancellable(ctx, async () => {
         const g = globalOptions(command);
-        if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
-        if (opts.workload !== undefined) checkLabelValue('--workload', opts.workload);
+        checkLabelFlag('--run-id', opts.runId);
+        checkLabelFlag('--workload', opts.workload);
         const waitMs = opts.wait ? parseDuration('--timeout', opts.timeout) : undefined;
         const reporter = reporterFor(g.output, ctx);
         const cluster = connectFrom(g, ctx, reporter);

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { formatAge, vmStatuses } from '../../cluster/status';
-import { checkLabelValue } from '../../names';
 import { commandNamespace, reportNamespace } from './_namespace';
-import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, reporterFor } from './_session';
+import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, connectFrom, globalOptions, reporterFor } from './_session';
 
 /** Options of `status`. */
 export interface StatusCommandOptions {
@@ -24,7 +23,7 @@ Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
     .action(async (opts: StatusCommandOptions, command: Command) => {
       setExit(await cancellable(ctx, async () => {
         const g = globalOptions(command);
-        if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
+        checkLabelFlag('--run-id', opts.runId);
         const reporter = reporterFor(g.output, ctx);
         const cluster = connectFrom(g, ctx, reporter);
         const choice = await commandNamespace(g, cluster, ctx, opts.runId);
@@ -36,8 +35,9 @@ Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
           reporter.line(`no virtwork VMs in namespace ${namespace}${opts.runId ? ` with run id ${opts.runId}` : ''}`);
           return APPLY_EXIT.ok;
         }
-        reporter.table(['WORKLOAD', 'ROLE', 'VM', 'PHASE', 'READY', 'NODE', 'AGE', 'RUN ID'], rows.map((r) => [
-          r.workload, r.role, r.vm, r.phase, r.ready ? 'yes' : 'no', r.node, formatAge(r.ageSeconds), r.runId,
+        const wide = reporter.format === 'wide';
+        reporter.table([...(wide ? ['NAMESPACE'] : []), 'WORKLOAD', 'ROLE', 'VM', 'PHASE', 'READY', 'NODE', 'AGE', 'RUN ID', ...(wide ? ['AGE (S)'] : [])], rows.map((r) => [
+          ...(wide ? [namespace] : []), r.workload, r.role, r.vm, r.phase, r.ready ? 'yes' : 'no', r.node, formatAge(r.ageSeconds), r.runId, ...(wide ? [r.ageSeconds] : []),
         ]));
         reporter.line(`${rows.filter((r) => r.ready).length}/${rows.length} VMs ready in namespace ${namespace}`);
         return APPLY_EXIT.ok;

@@ -2,10 +2,9 @@ import { Command, Option } from 'commander';
 import type { AuditLog } from '../../audit/audit-log';
 import type { Cluster } from '../../cluster/kubeconfig';
 import { VmRef, VmWaitResult, WaitFor, waitForVms } from '../../cluster/wait';
-import { checkLabelValue } from '../../names';
 import { Reporter } from './_reporter';
 import { commandNamespace, reportNamespace } from './_namespace';
-import { APPLY_EXIT, ApplyContext, cancellable, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
+import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
 
 /** `--timeout` of wait unless given. */
 export const DEFAULT_WAIT_TIMEOUT = '10m';
@@ -46,7 +45,7 @@ Exit codes: 0 all ready, 1 error, 2 usage, 3 a VM failed or timed out, 130 inter
         const g = globalOptions(command);
         const reporter = reporterFor(g.output, ctx);
         const cluster = connectFrom(g, ctx, reporter);
-        if (opts.runId !== undefined) checkLabelValue('--run-id', opts.runId);
+        checkLabelFlag('--run-id', opts.runId);
         const choice = await commandNamespace(g, cluster, ctx, opts.runId);
         reportNamespace(reporter, choice);
         const results = await waitAndReport(cluster, reporter, { namespace: choice.namespace, runId: opts.runId, for: opts.for, timeoutMs: parseDuration('--timeout', opts.timeout) });
