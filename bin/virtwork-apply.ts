@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { main } from '../lib/cli/virtwork-apply';
+import { CLUSTER_PEERS, missingPackages, missingPeersMessage } from '../lib/cli/_peer-packages';
 
-void main(process.argv);
+// The cluster modules import @kubernetes/client-node and sql.js, optional peer dependencies: check for them first,
+// so that a missing one is one line saying what to install rather than a stack trace.
+const message = missingPeersMessage('virtwork-apply', missingPackages(CLUSTER_PEERS));
+if (message !== undefined) {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+void (require('../lib/cli/virtwork-apply') as typeof import('../lib/cli/virtwork-apply')).main(process.argv);

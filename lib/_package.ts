@@ -11,6 +11,8 @@ export interface PackageInfo {
   readonly version: string;
   /** devDependencies as declared. */
   readonly devDependencies: Readonly<Record<string, string>>;
+  /** peerDependencies as declared. */
+  readonly peerDependencies: Readonly<Record<string, string>>;
 }
 
 let cached: PackageInfo | undefined;
@@ -21,9 +23,9 @@ export function packageInfo(): PackageInfo {
   for (let dir = __dirname, i = 0; i < 6; i++, dir = resolve(dir, '..')) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string; devDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string; devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
     if (pkg.name !== 'virtwork') continue;
-    cached = { root: dir, name: pkg.name, version: pkg.version ?? '0.0.0', devDependencies: pkg.devDependencies ?? {} };
+    cached = { root: dir, name: pkg.name, version: pkg.version ?? '0.0.0', devDependencies: pkg.devDependencies ?? {}, peerDependencies: pkg.peerDependencies ?? {} };
     return cached;
   }
   throw new Error(`virtwork's package.json not found above ${__dirname}`);

@@ -6,7 +6,8 @@
 //   node scripts/bench.mjs [--sizes 1000,5000,10000] [--runs 3] [--cdk8s-runs 5] [--skip-cdk8s] [--skip-cluster]
 //                          [--out .bench/results.json] [--check]
 //
-// Synthesis half: scripts/bench-synth.mjs (children: bench-synth-child.ts, bench-synth-floor.mjs).
+// Synthesis half: scripts/bench-synth.mjs (children: bench-synth-child.ts, bench-synth-floor.mjs); fleet expansion
+// of a 10,000-VM mix (config, constructs, app checks; time and peak RSS): scripts/bench-fleet.mjs.
 // Cluster half: scripts/bench-cluster.{mjs,ts,js} when it exists, the API-server harness binaries are built and
 // kubectl is on PATH. It is run as `node --import tsx <script> --out <file.json>` (its output is shown) and its
 // figures become results.cluster: <file.json> if it writes it, else the .bench/cluster.json it wrote during the run.
@@ -21,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { benchColdSynth, benchFleet, synthRows } from './bench-synth.mjs';
+import { benchFleetExpansion, fleetRows } from './bench-fleet.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -64,6 +66,8 @@ try {
     results.synth.cold = benchColdSynth(cdk8sRuns, workdir, log);
   }
   rows.push(...synthRows(fleets, results.synth.cold));
+  results.synth.fleetExpansion = benchFleetExpansion(10_000, runs, workdir, log);
+  rows.push(...fleetRows(results.synth.fleetExpansion));
   results.cluster = opts['skip-cluster'] ? { skipped: '--skip-cluster' } : runCluster(workdir);
   if (results.cluster.rows) rows.push(...results.cluster.rows);
   results.loadAfter = loadavg();

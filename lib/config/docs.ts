@@ -2,6 +2,7 @@ import { ParamRow } from '../params';
 import { BUILTIN_WORKLOADS, DEFAULT_WORKLOADS } from '../workloads/_registry';
 import { CONFIG_ENV, CONFIG_FILE, SETTINGS, WORKLOAD_ENTRY, WORKLOAD_FLAGS, perWorkloadSettings } from './schema';
 import { Setting } from './setting';
+import { instanceAndFleetDocLines } from '../fleet/_config-docs';
 import { envNames } from './env';
 import { ENV_ALLOWLIST } from './go-compat';
 
@@ -58,6 +59,7 @@ export function renderConfigurationDoc(): string {
     'A per-workload key wins over the top-level key of the file, but a flag or environment variable applies to every',
     'workload and wins over both (flags > environment > file, always).',
     '',
+    ...instanceAndFleetDocLines(),
     '## Selecting workloads',
     '',
     ...[WORKLOAD_FLAGS.workloads, WORKLOAD_FLAGS.fromCatalog, WORKLOAD_FLAGS.params].flatMap((s) => settingSection(s as Setting)),

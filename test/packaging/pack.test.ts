@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { packageInfo } from '../../lib/_package';
 import { readTree, scratch } from '../cli/_run';
-import { K8sObject, parseManifests } from '../support/validators';
+import { K8sObject, parseManifests, schemaProblems } from '../support/validators';
 
 // The package as users get it: compiled with the project's compiler options, packed with `npm pack`, installed
-// from the npm cache (--prefer-offline) into a scratch cdk8s app written in TypeScript, and its bin run there.
+// from the npm cache (--prefer-offline) into a scratch cdk8s app written in TypeScript (type-checked strictly, the
+// package's declarations included, without @types/node), and its bins run there.
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'node_modules', '.bin');
@@ -52,6 +53,26 @@ beforeAll(() => {
 
 afterAll(() => cleanup?.());
 
+/** The done-when app of issue 17: two cpu instances, two network instances and a 50-VM mix in one cdk8s app. */
+const FLEET_APP = [
+  "import { App, Chart } from 'cdk8s';",
+  "import { CpuWorkload, DiskWorkload, Fleet, MemoryWorkload, NetworkWorkload } from 'virtwork';",
+  "const app = new App({ outdir: 'dist-fleet' });",
+  "const chart = new Chart(app, 'load', { namespace: 'scratch', disableResourceNameHashes: true });",
+  "new CpuWorkload(chart, 'cpu-light', { vmCount: 2, params: { 'cpu-load-percent': 20 } });",
+  "new CpuWorkload(chart, 'cpu-heavy', { size: 'large' });",
+  "new NetworkWorkload(chart, 'net-a', { vmCount: 2 });",
+  "new NetworkWorkload(chart, 'net-b', { vmCount: 3, params: { 'parallel-streams': 8 } });",
+  "const mix = new Fleet(chart, 'mixed', { mix: { vmCount: 50, members: [",
+  "  { name: 'light', workload: CpuWorkload, share: '60%', props: { params: { 'cpu-load-percent': 30 } } },",
+  "  { name: 'mem', workload: MemoryWorkload, share: '30%' },",
+  "  { name: 'disk', workload: DiskWorkload, share: '10%' },",
+  '] } });',
+  'console.log(JSON.stringify(mix.instances));',
+  'app.synth();',
+  '',
+].join('\n');
+
 describe('npm pack', () => {
   it('holds the compiled JavaScript, the type declarations, the bins and the catalog, and no sources or tests', () => {
     expect(packed).toEqual(expect.arrayContaining([
@@ -61,6 +82,17 @@ describe('npm pack', () => {
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.filter((f) => /^(test|build\/test|build\/apps|lib|scripts|dist)\//.test(f))).toEqual([]);
     expect(tarball).toMatch(new RegExp(`virtwork-${packageInfo().version}\\.tgz$`));
+    expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md']));
+  });
+
+  it('declares cdk8s and constructs as peers, the cluster packages as optional peers, a license and the Node versions', () => {
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'virtwork', 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@kubernetes/client-node', 'cdk8s', 'constructs', 'sql.js']);
+    expect(pkg.peerDependenciesMeta).toEqual({ '@kubernetes/client-node': { optional: true }, 'sql.js': { optional: true } });
+    expect(Object.keys(pkg.dependencies)).not.toEqual(expect.arrayContaining(['cdk8s']));
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(readFileSync(join(app, 'node_modules', 'virtwork', 'LICENSE'), 'utf8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(pkg.engines.node).toBe('>=20.19 <23');
   });
 });
 
@@ -80,10 +112,12 @@ describe('the installed package', () => {
       '',
     ].join('\n'));
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [] },
-      files: ['main.ts'],
+      // skipLibCheck off: the package's declarations are type-checked too, with no Node types (types: [])
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: [] },
+      files: ['main.ts', 'fleet.ts'],
     }));
 
+    writeFileSync(join(app, 'fleet.ts'), FLEET_APP);
     // WHEN it is compiled and run
     run(join(BIN, 'tsc'), ['-p', 'tsconfig.json'], app);
     run(process.execPath, ['main.js'], app);
@@ -92,8 +126,9 @@ describe('the installed package', () => {
     const objs = parseManifests(readFileSync(join(app, 'dist', 'load.k8s.yaml'), 'utf8'));
     const names = (kind: string) => objs.filter((o: K8sObject) => o.kind === kind).map((o) => o.metadata.name).sort();
     expect(names('VirtualMachine')).toEqual(expect.arrayContaining(['my-vm', 'virtwork-cpu-0', 'virtwork-cpu-1', 'virtwork-network-server-0', 'virtwork-network-client-0']));
-    expect(names('VirtualMachine').filter((n) => n.startsWith('virtwork-redis-bench-')).length).toBeGreaterThan(0);
-    expect(names('Service')).toEqual(expect.arrayContaining(['virtwork-iperf3-server', 'virtwork-redis-bench']));
+    // (the catalog instance is named from its construct id, "redis")
+    expect(names('VirtualMachine').filter((n) => n.startsWith('virtwork-redis-')).length).toBeGreaterThan(0);
+    expect(names('Service')).toEqual(expect.arrayContaining(['virtwork-iperf3-server', 'virtwork-redis']));
     expect(new Set(objs.map((o) => o.metadata.namespace))).toEqual(new Set(['scratch']));
   });
 
@@ -125,4 +160,51 @@ describe('the installed package', () => {
     const listed = JSON.parse(run(virtwork, ['workloads', '--json'], repo).stdout) as Array<{ name: string; source: string }>;
     expect(listed.find((w) => w.name === 'redis-bench')?.source).toBe(join(app, 'node_modules', 'virtwork', 'catalog'));
   });
+
+  it('synthesizes the fleet app: no duplicate names, valid against the real CRD schemas, clients on their own servers', () => {
+    // GIVEN the fleet app compiled by the first test, WHEN it runs
+    const printed = JSON.parse(run(process.execPath, ['fleet.js'], app).stdout) as Array<{ instance: string; count: number; vms: number }>;
+    const objs = parseManifests(readFileSync(join(app, 'dist-fleet', 'load.k8s.yaml'), 'utf8'));
+
+    // THEN the mix is 50 VMs split 30/15/5
+    expect(printed.map((i) => [i.instance, i.count, i.vms])).toEqual([['mixed-light', 30, 30], ['mixed-mem', 15, 15], ['mixed-disk', 5, 5]]);
+    const vms = objs.filter((o) => o.kind === 'VirtualMachine');
+    expect(vms).toHaveLength(2 + 1 + 4 + 6 + 50);
+    // AND no two objects share kind, namespace and name, and every object passes its schema (KubeVirt / CDI CRDs, core)
+    const keys = objs.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+    expect(keys.length - new Set(keys).size).toBe(0);
+    expect(objs.flatMap((o) => schemaProblems(o).map((p) => `${o.kind}/${o.metadata.name}: ${p}`))).toEqual([]);
+    // AND every network client reaches, through its Service, the server of its own instance with its own index
+    const clients = vms.filter((v) => v.metadata.labels['virtwork/role'] === 'client');
+    expect(clients).toHaveLength(5);
+    for (const client of clients) {
+      const secret = objs.find((o) => o.kind === 'Secret' && o.metadata.name === `${client.metadata.name}-cloudinit`)!;
+      const host = /iperf3 -c (\S+)/.exec(secret.stringData.userdata)![1];
+      const service = objs.find((o) => o.kind === 'Service' && o.metadata.name === host.split('.')[0])!;
+      const server = vms.find((v) => v.metadata.name === service.spec.selector['vm.kubevirt.io/name'])!;
+      expect(server.metadata.labels['virtwork/instance']).toBe(client.metadata.labels['virtwork/instance']);
+      expect(service.spec.selector['virtwork/instance']).toBe(client.metadata.labels['virtwork/instance']);
+      expect(server.metadata.name).toBe(client.metadata.name.replace('-client-', '-server-'));
+    }
+  });
+
+  it('installs neither @kubernetes/client-node nor sql.js, and one copy of cdk8s and constructs', () => {
+    const modules = join(app, 'node_modules');
+    expect(existsSync(join(modules, '@kubernetes', 'client-node'))).toBe(false);
+    expect(existsSync(join(modules, 'sql.js'))).toBe(false);
+    const copies = (name: string) => JSON.stringify(JSON.parse(run('npm', ['ls', name, '--all', '--json'], app).stdout)).match(new RegExp(`"${name}":\\{"version":"([^"]+)"`, 'g')) ?? [];
+    for (const name of ['cdk8s', 'constructs']) expect(new Set(copies(name)).size).toBe(1);
+  });
+
+  it('virtwork-apply says in one line what to install when the cluster packages are missing, and runs once they are', () => {
+    const apply = join(app, 'node_modules', '.bin', 'virtwork-apply');
+    const missing = spawnSync(apply, ['--help'], { cwd: app, encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      'virtwork-apply: needs @kubernetes/client-node and sql.js (optional peer dependencies of virtwork, not installed with it): ' +
+        `npm install @kubernetes/client-node@${packageInfo().peerDependencies['@kubernetes/client-node']} sql.js@${packageInfo().peerDependencies['sql.js']}`,
+    ]);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '@kubernetes/client-node', 'sql.js'], app);
+    expect(run(apply, ['--help'], app).stdout).toMatch(/^Usage: virtwork-apply/);
+  }, 10 * MINUTES);
 });
