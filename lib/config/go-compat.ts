@@ -57,6 +57,15 @@ export const ENV_ALLOWLIST: Readonly<Record<string, string>> = {
   VIRTWORK_PROMETHEUS_CA_FILE: 'virtwork-apply check-signals: the CA bundle of the Prometheus URL',
   VIRTWORK_TEST_KUBECONFIG: 'the test harness: the kubeconfig of the test API server',
   VIRTWORK_TEST_SKIP_REASON: 'the test harness: why integration tests skip',
+  VIRTWORK_GUEST_ACCEL: 'npm run test:guests: kvm where /dev/kvm really boots guests (default TCG)',
+  VIRTWORK_GUEST_WORKERS: 'npm run test:guests: guests booting at once',
+  VIRTWORK_GUEST_BOOT_MINUTES: 'npm run test:guests: minutes a boot may take until cloud-init is done',
+  VIRTWORK_GUEST_MAX_SECONDS: 'npm run test:guests: hard limit on each qemu process',
+  VIRTWORK_GUEST_IMAGE_WORKLOADS: 'npm run test:guests: a narrower golden image while iterating',
+  VIRTWORK_GUEST_TMPDIR: 'npm run test:guests: where the scratch directory goes',
+  VIRTWORK_GUEST_IMAGE: 'npm run test:guests (set by its global setup): the golden qcow2',
+  VIRTWORK_GUEST_IMAGE_KEY: 'npm run test:guests (set by its global setup): the image cache key',
+  VIRTWORK_GUEST_WORKDIR: 'npm run test:guests (set by its global setup): the scratch directory',
 };
 
 /** The Go option of a file key (hyphen or underscore spelling), when it moved. */
