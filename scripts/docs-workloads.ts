@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParamRow } from '../lib/params';
+import { GUEST_FAMILIES, GUEST_FAMILY_TABLE } from '../lib/vm/guest-family';
 import { BUILTIN_WORKLOADS } from '../lib/workloads/_registry';
 
 /** Path of the document, from the project root. */
@@ -21,13 +22,29 @@ export function paramsTable(rows: readonly ParamRow[]): string {
   ].join('\n');
 }
 
+/** The guest family table: what each family installs instead of the Fedora package names, and its PostgreSQL layout. */
+export function familiesTable(): string {
+  const names = [...new Set(GUEST_FAMILIES.flatMap((f) => Object.keys(GUEST_FAMILY_TABLE[f].packages)))].sort();
+  const pkg = (f: (typeof GUEST_FAMILIES)[number], n: string) => {
+    const m = GUEST_FAMILY_TABLE[f].packages[n] ?? [n];
+    return Array.isArray(m) ? (m.length ? m.map((x) => `\`${x}\``).join(', ') : '(none needed)') : `refused: ${cell((m as { unavailable: string }).unavailable)}`;
+  };
+  return [
+    `| | ${GUEST_FAMILIES.map((f) => `\`${f}\` (${GUEST_FAMILY_TABLE[f].distributions})`).join(' | ')} |`,
+    `| --- | ${GUEST_FAMILIES.map(() => '---').join(' | ')} |`,
+    ...names.map((n) => `| package \`${n}\` | ${GUEST_FAMILIES.map((f) => pkg(f, n)).join(' | ')} |`),
+    `| PostgreSQL data directory | ${GUEST_FAMILIES.map((f) => `\`${GUEST_FAMILY_TABLE[f].postgresql.dataDir}\``).join(' | ')} |`,
+    `| guest agent unit enabled | ${GUEST_FAMILIES.map((f) => (GUEST_FAMILY_TABLE[f].enableGuestAgent ? 'yes' : 'no (static unit, started)')).join(' | ')} |`,
+  ].join('\n');
+}
+
 /**
  * `current` with every generated block rewritten from the workloads' schemas. Fails when a built-in workload has no
  * block (the doc must list every workload) or a block names an unknown workload.
  */
 export function renderWorkloadsDoc(current: string): string {
   const seen = new Set<string>();
-  const rendered = current.replace(/<!-- params:([a-z0-9-]+) -->\n[\s\S]*?<!-- \/params:\1 -->/g, (_block, name: string) => {
+  const rendered = current.replace(/<!-- families -->\n[\s\S]*?<!-- \/families -->/, () => `<!-- families -->\n${familiesTable()}\n<!-- /families -->`).replace(/<!-- params:([a-z0-9-]+) -->\n[\s\S]*?<!-- \/params:\1 -->/g, (_block, name: string) => {
     const cls = BUILTIN_WORKLOADS[name];
     if (!cls) throw new Error(`docs/workloads.md: params block for unknown workload "${name}"`);
     seen.add(name);
