@@ -13,7 +13,7 @@ import { CatalogSet, knownWorkloads, resolveCatalog } from './catalog-dirs';
 import { readEnv } from './env';
 import { readFlags } from './flags';
 import { findConfigFile, loadConfigFile } from './loader';
-import { EMPTY_LAYER, Environment, MergedConfig, mergeLayers, workloadParams, workloadSettings } from './merge';
+import { EMPTY_LAYER, Environment, MergedConfig, ParamSource, mergeLayers, workloadParams, workloadSettings } from './merge';
 
 /** What a command gives to load the configuration: parsed flags, the environment and the working directory. */
 export interface ConfigRequest {
@@ -56,6 +56,7 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
   const workloads = merged.selection
     .filter((sel) => typeOf(merged, sel.name) in registry)
     .map((sel) => selection(merged, sel.name, registry[typeOf(merged, sel.name)], problems));
+  checkUnselected(merged, registry, problems);
   // Problems that all name a flag (`--workloads`, `--params`) are about the command line: a usage error.
   throwProblems(problems, problems.every((p) => p.startsWith('-')));
   const s = merged.settings;
@@ -143,10 +144,25 @@ function checkNames(m: MergedConfig, registry: Readonly<Record<string, WorkloadC
   return problems;
 }
 
-/** One workload's selection: its settings (per-workload keys applied) and its params, each source checked. */
-function selection(m: MergedConfig, name: string, cls: WorkloadClass, problems: string[]): WorkloadSelection {
+/**
+ * The params of every entry of the file's `workloads` map (and of every fleet instance) that is not selected, checked
+ * like a selected one's and reported the same way: a file is valid or not whatever `--workloads` says, so that an
+ * entry cannot wait for the day it is selected to fail. (Variables and flags naming an unselected workload are
+ * already errors of their own, see checkNames.)
+ */
+function checkUnselected(m: MergedConfig, registry: Readonly<Record<string, WorkloadClass>>, problems: string[]): void {
+  const selected = new Set(m.selection.map((sel) => sel.name));
+  for (const name of m.file?.workloads.keys() ?? []) {
+    const type = typeOf(m, name);
+    if (selected.has(name) || !(type in registry)) continue;
+    checkParams(registry[type], workloadParams(m, name).filter((source) => source.where.startsWith(`${m.file!.path}: `)), problems);
+  }
+}
+
+/** Checks each params source against the workload's schema, adding one problem per line; returns them merged. */
+function checkParams(cls: WorkloadClass, sources: readonly ParamSource[], problems: string[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
-  for (const source of workloadParams(m, name)) {
+  for (const source of sources) {
     try {
       cls.params.resolve(source.values, source.where);
     } catch (err) {
@@ -155,6 +171,12 @@ function selection(m: MergedConfig, name: string, cls: WorkloadClass, problems: 
     }
     Object.assign(params, source.values);
   }
+  return params;
+}
+
+/** One workload's selection: its settings (per-workload keys applied) and its params, each source checked. */
+function selection(m: MergedConfig, name: string, cls: WorkloadClass, problems: string[]): WorkloadSelection {
+  const params = checkParams(cls, workloadParams(m, name), problems);
   const s = workloadSettings(m, name);
   const entry = m.file?.workloads.get(name);
   return {

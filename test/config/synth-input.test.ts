@@ -49,6 +49,32 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('checks the params of every entry of the file, selected or not, and reports them the same way (issue 13, item 12)', () => {
+    // GIVEN entries that are not selected: a built-in with a hostile param, a catalog entry, an instance of a type
+    writeFiles(dir, { 'virtwork.yaml': [
+      'workloads:',
+      '  chaos-process:',
+      '    params: { signal: "SIGTERM; rm -rf /" }',
+      '  redis-bench:',
+      '    params: { num-clients: 0 }',
+      '  cpu-heavy:',
+      '    workload: cpu',
+      '    params: { cpu-load-percnt: 90 }',
+      '  memory:',
+      '    params: { vm-stressors: 2 }',
+      '',
+    ].join('\n') });
+    // WHEN only cpu is selected, THEN every bad entry is reported, each at its key, and nothing is synthesized
+    expect(problemOf({ workloads: ['cpu'] }).split('\n')).toEqual([
+      'virtwork.yaml: workloads.chaos-process.params.signal: must be a signal name: SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGKILL, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGCONT, SIGSTOP, SIGTSTP (the SIG prefix is optional), got "SIGTERM; rm -rf /"',
+      expect.stringMatching(/^virtwork\.yaml: workloads\.redis-bench\.params\.num-clients: must be an integer from 1 to \d+, got 0$/),
+      'virtwork.yaml: workloads.cpu-heavy.params.cpu-load-percnt: unknown param (did you mean "cpu-load-percent"?); known params: cpu-load-percent, cpu-method',
+    ]);
+    // AND the same file with valid entries loads, the unselected ones left out of the synthesis input
+    writeFiles(dir, { 'virtwork.yaml': 'workloads:\n  chaos-process:\n    params: { signal: SIGKILL }\n  memory:\n    params: { vm-stressors: 2 }\n' });
+    expect(load({ workloads: ['cpu'] }).input.workloads.map((w) => w.name)).toEqual(['cpu']);
+  });
+
   it('reads every key of every key file, relative to the configuration file', () => {
     // GIVEN key files referenced from a configuration in a sub-directory, and one more from the environment
     writeFiles(dir, {
