@@ -12,26 +12,18 @@ import { startFaultProxy } from './_fault-proxy';
 import { adminKubeconfig, freshNamespace, listNames } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
 
-/** external-secrets has not served v1beta1 since v0.17; synthesis emits it until issue 13 item 1 lands. */
-const UNSERVED_EXTERNAL_SECRET = 'external-secrets.io/v1beta1';
-
 describeIntegration('every kind virtwork emits, validated by the real API server with every CRD of ../shared/crds', () => {
   const api = () => k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
   const ensureNamespace = (name: string, labels?: Record<string, string>) => api().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } })
     .catch((err: k8s.ApiException<unknown>) => (err.code === 409 ? undefined : Promise.reject(err)));
 
   /** Synthesized with external-secret and sealed-secret user-data, a migration and the GitOps files: one of each kind. */
-  function oneOfEachKind(namespace: string): { served: Manifest[]; pending: Manifest[] } {
-    const all = synthesizeEveryKind(namespace);
+  function oneOfEachKind(namespace: string): Manifest[] {
     const seen = new Set<string>();
-    const one = all.filter((m) => {
+    return synthesizeEveryKind(namespace).filter((m) => {
       const key = `${groupOf(m.object.apiVersion)}/${m.object.kind}`;
       return !seen.has(key) && !!seen.add(key);
     });
-    return {
-      served: one.filter((m) => m.object.apiVersion !== UNSERVED_EXTERNAL_SECRET),
-      pending: one.filter((m) => m.object.apiVersion === UNSERVED_EXTERNAL_SECRET),
-    };
   }
 
   it.each([
@@ -44,12 +36,11 @@ describeIntegration('every kind virtwork emits, validated by the real API server
       await ensureNamespace('argocd');
       await ensureNamespace('flux-system');
     }
-    const { served } = oneOfEachKind(namespace);
-    const outcomes = await applyManifests(connect({ kubeconfig: adminKubeconfig() }), served, { dryRun: true });
+    const outcomes = await applyManifests(connect({ kubeconfig: adminKubeconfig() }), oneOfEachKind(namespace), { dryRun: true });
     // every object validated by the server: none skipped, none "not validated"
     expect(outcomes.filter((o) => o.reason !== undefined)).toEqual([]);
     const kinds = outcomes.map((o) => o.kind).sort();
-    expect(kinds).toEqual(expect.arrayContaining(['Application', 'ConfigMap', 'GitRepository', 'Kustomization', 'Namespace', 'PrometheusRule', 'SealedSecret', 'Secret', 'Service',
+    expect(kinds).toEqual(expect.arrayContaining(['Application', 'ConfigMap', 'ExternalSecret', 'GitRepository', 'Kustomization', 'Namespace', 'PrometheusRule', 'SealedSecret', 'Secret', 'Service',
       'VirtualMachine', 'VirtualMachineInstanceMigration']));
     // every kind synthesis emits is in the table (test/cluster/kinds.test.ts) and was just validated
     const table = new Set(EMITTED_KINDS.map((k) => k.kind));
@@ -58,26 +49,13 @@ describeIntegration('every kind virtwork emits, validated by the real API server
     await expect(api().read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-0', namespace } })).rejects.toMatchObject({ code: 404 });
   });
 
-  it('accepts the ExternalSecret in the version the table names, and refuses the one synthesis emits while it is still v1beta1', async () => {
-    const namespace = freshNamespace('extsecret');
-    await ensureNamespace(namespace, { 'app.kubernetes.io/managed-by': 'virtwork' });
-    const { served, pending } = oneOfEachKind(namespace);
-    const external = [...served, ...pending].find((m) => m.object.kind === 'ExternalSecret')!;
-    const cluster = connect({ kubeconfig: adminKubeconfig() });
-    const asV1 = { ...external, object: { ...external.object, apiVersion: EMITTED_KINDS.find((k) => k.kind === 'ExternalSecret')!.apiVersion } };
-    await expect(applyManifests(cluster, [asV1], { dryRun: true })).resolves.toEqual([expect.objectContaining({ kind: 'ExternalSecret', action: 'created' })]);
-    if (pending.length > 0) {
-      await expect(applyManifests(cluster, pending, { dryRun: true })).rejects.toThrow(`the cluster does not serve kind ExternalSecret in ${UNSERVED_EXTERNAL_SECRET}`);
-    }
-  });
-
   it('cleanup deletes every kind it applied (migrations, ExternalSecrets, SealedSecrets…) and skips, with one note, kinds not served', async () => {
-    // GIVEN every namespaced kind virtwork applies, applied for real (ExternalSecret in the version the table names)
+    // GIVEN every namespaced kind virtwork applies, applied for real
     const namespace = freshNamespace('cleankinds');
     const dir = scratchDir('cleankinds');
     const applied = synthesizeEveryKind(namespace)
       .filter((m) => EMITTED_KINDS.find((k) => k.kind === m.object.kind)?.cleanup !== 'keep')
-      .map((m) => (m.object.kind === 'ExternalSecret' ? { ...m.object, apiVersion: 'external-secrets.io/v1' } : m.object));
+      .map((m) => m.object);
     fs.writeFileSync(path.join(dir, 'all.yaml'), applied.map((o) => stringify(o)).join('---\n'));
     const globals = ['--kubeconfig', adminKubeconfig(), '--no-audit', '-n', namespace, '-o', 'json'];
     const apply = await runApplyCli([...globals, 'apply', dir]);
