@@ -133,7 +133,7 @@ describe('the installed package', () => {
   });
 
   it('loads without the cluster layer: importing virtwork never loads @kubernetes/client-node or SQLite', () => {
-    const r = run(process.execPath, ['-e', "require('virtwork'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /@kubernetes|sql\\.js/.test(k))))"], app);
+    const r = run(process.execPath, ['-e', "require('virtwork'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](@kubernetes|sql\\.js)[\\\\/]/.test(k))))"], app);
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
 
