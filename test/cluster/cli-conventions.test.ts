@@ -86,6 +86,15 @@ describe('virtwork-apply follows kubectl conventions: -f, -n, --context, --kubec
     expect(connections).toBe(before);
   });
 
+  it('counts one object as "1 object", not "1 objects"', async () => {
+    const single = path.join(dir, 'single');
+    fs.mkdirSync(single);
+    fs.writeFileSync(path.join(single, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: load}\n');
+    const r = await runApplyCli(['apply', single, '--dry-run=client']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: 1 object read and checked from /);
+  });
+
   it('keeps the old bare --dry-run (meaning server) and reads a directory that follows it', () => {
     expect(normalizeDryRun(['apply', '--dry-run', 'dist/'])).toEqual(['apply', '--dry-run=server', 'dist/']);
     expect(normalizeDryRun(['apply', '--dry-run'])).toEqual(['apply', '--dry-run=server']);

@@ -11,6 +11,7 @@ import {
 } from './_session';
 import { fallbackNamespace } from './_namespace';
 import { waitAndReport, waitOptions } from './wait-command';
+import { count } from '../_words';
 
 /** Options of `apply`. */
 export interface ApplyCommandOptions {
@@ -98,7 +99,7 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
     return await recorded(audit, row, async () => {
       const how = { flag: 'from --run-id', manifests: 'from the manifests', fresh: 'fresh' }[source];
       reporter.event('apply-started', { runId, runIdSource: source, dir, objects: manifests.length, namespaces, context: cluster.context, dryRun: opts.dryRun ?? 'none' });
-      reporter.line(`run id ${runId} (${how}); applying ${manifests.length} objects from ${dir} to ${cluster.context}${opts.dryRun ? ' (server dry run)' : ''}`);
+      reporter.line(`run id ${runId} (${how}); applying ${count(manifests.length, 'object')} from ${dir} to ${cluster.context}${opts.dryRun ? ' (server dry run)' : ''}`);
       const outcomes: ObjectOutcome[] = [];
       const unvalidated: ObjectOutcome[] = [];
       reporter.progress(() => `applying: ${outcomes.length}/${manifests.length} objects`);
@@ -109,7 +110,7 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
           onValidated: (validated, ms) => {
             unvalidated.push(...validated.filter((o) => o.reason !== undefined && o.action !== 'skipped'));
             reporter.event('validated', { objects: validated.length, seconds: ms / 1000 });
-            reporter.line(`validated ${validated.length} objects by server-side dry run in ${(ms / 1000).toFixed(1)}s`);
+            reporter.line(`validated ${count(validated.length, 'object')} by server-side dry run in ${(ms / 1000).toFixed(1)}s`);
           },
           onObject: (o) => {
             outcomes.push(o);
@@ -162,7 +163,7 @@ function clientDryRun(dir: string, read: Manifest[], namespace: string | undefin
   const kinds = [...new Set(manifests.map((m) => m.object.kind))];
   reporter.table(['KIND', 'OBJECTS'], kinds.map((k) => [plural(k), manifests.filter((m) => m.object.kind === k).length]));
   reporter.event('apply-finished', { runId, checked: manifests.length });
-  reporter.line(`run id ${runId}: ${manifests.length} objects read and checked from ${dir} (client dry run: no cluster contacted)`);
+  reporter.line(`run id ${runId}: ${count(manifests.length, 'object')} read and checked from ${dir} (client dry run: no cluster contacted)`);
   return APPLY_EXIT.ok;
 }
 

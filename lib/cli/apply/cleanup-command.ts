@@ -9,6 +9,7 @@ import {
   APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, connectFrom, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
 } from './_session';
 import { commandNamespace, reportNamespace } from './_namespace';
+import { count } from '../_words';
 
 /** Options of `cleanup`. */
 export interface CleanupCommandOptions {
@@ -105,12 +106,12 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
       }
       const total = Object.values(result.deleted).reduce((a, b) => a + b, 0);
       reporter.event('cleanup-finished', { namespace, deleted: result.deleted, errors: result.errors.length, namespaceResult: result.namespace, namespaceReason: result.namespaceReason, remaining: result.remaining });
-      reporter.line(`deleted ${total} objects in namespace ${namespace}${result.errors.length ? `, ${result.errors.length} could not be deleted` : ''} in ${reporter.elapsed().toFixed(1)}s`);
+      reporter.line(`deleted ${count(total, 'object')} in namespace ${namespace}${result.errors.length ? `, ${result.errors.length} could not be deleted` : ''} in ${reporter.elapsed().toFixed(1)}s`);
       if (result.remaining) reporter.warn(`virtwork-apply: ${result.remaining} deleted objects still present after ${opts.timeout}`);
       if (result.namespace === 'deleted') reporter.line(`namespace ${namespace} deleted`);
       if (result.namespace === 'kept') reporter.warn(`virtwork-apply: namespace kept: ${result.namespaceReason}`);
       return result.errors.length > 0
-        ? { code: APPLY_EXIT.failure, outcome: 'failed', error: `${result.errors.length} objects could not be deleted` }
+        ? { code: APPLY_EXIT.failure, outcome: 'failed', error: `${count(result.errors.length, 'object')} could not be deleted` }
         : { code: APPLY_EXIT.ok };
     });
   } finally {
@@ -122,7 +123,7 @@ function preview(reporter: Reporter, plan: CleanupPlan): void {
   const counts = Object.fromEntries(plan.kinds.map((k) => [k.ref.kind, k.objects.length]));
   const notServed = plan.kinds.filter((k) => !k.served).map((k) => `${k.ref.kind} (${k.ref.apiVersion})`);
   reporter.event('cleanup-preview', { namespace: plan.namespace, runId: plan.runId, counts, total: plan.total, runIds: plan.runIds, notServed });
-  reporter.line(`namespace ${plan.namespace}${plan.runId ? `, run id ${plan.runId}` : ', all runs'}: ${plan.total} objects to delete` +
+  reporter.line(`namespace ${plan.namespace}${plan.runId ? `, run id ${plan.runId}` : ', all runs'}: ${count(plan.total, 'object')} to delete` +
     (plan.runIds.length ? ` (run ids: ${plan.runIds.join(', ')})` : ''));
   reporter.table(['KIND', 'OBJECTS'], plan.kinds.filter((k) => k.served && k.objects.length > 0).map((k) => [plural(k.ref.kind), k.objects.length]));
   if (notServed.length > 0) reporter.line(`note: skipped, not served by this cluster (CRD not installed): ${notServed.join(', ')}`);
@@ -131,7 +132,7 @@ function preview(reporter: Reporter, plan: CleanupPlan): void {
 /** Asks on the terminal; refuses (error) when standard input is not one. */
 async function confirm(ctx: ApplyContext, plan: CleanupPlan, deleteNamespace?: boolean): Promise<boolean> {
   if (!ctx.stdinIsTty) {
-    throw new VirtworkError(`refusing to delete ${plan.total} objects without confirmation: standard input is not a terminal; pass --yes to confirm`);
+    throw new VirtworkError(`refusing to delete ${count(plan.total, 'object')} without confirmation: standard input is not a terminal; pass --yes to confirm`);
   }
   ctx.err(`Delete these ${plan.total} objects${deleteNamespace ? ` and, if nothing else is left in it, namespace ${plan.namespace}` : ''}? [y/N] `);
   const answer = (await ctx.readLine()).trim().toLowerCase();
