@@ -184,9 +184,9 @@ describe('virtwork-apply history', () => {
     await expect(run('--audit-db', file, 'history', '--limit', '$(reboot)')).rejects.toThrow('--limit must be a positive integer (at most 999999), got "$(reboot)"');
   });
 
-  it('fails when --output is neither text nor json', async () => {
-    await expect(run('--audit-db', file, 'history', '--output', 'yaml')).rejects.toThrow(
-      "option '-o, --output <format>' argument 'yaml' is invalid. Allowed choices are text, json.",
+  it('fails when --output is not one of the output formats', async () => {
+    await expect(run('--audit-db', file, 'history', '--output', 'xml')).rejects.toThrow(
+      "option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are text, wide, json, yaml.",
     );
   });
 
