@@ -55,6 +55,7 @@ export const ENV_ALLOWLIST: Readonly<Record<string, string>> = {
   VIRTWORK_PROMETHEUS_TOKEN: 'virtwork-apply check-signals: a bearer token',
   VIRTWORK_PROMETHEUS_TOKEN_FILE: 'virtwork-apply check-signals: a file holding the bearer token',
   VIRTWORK_PROMETHEUS_CA_FILE: 'virtwork-apply check-signals: the CA bundle of the Prometheus URL',
+  VIRTWORK_HEARTBEAT_DIR: 'inside the guest only: the directory of the virtwork-heartbeat helper (default /run/virtwork/heartbeat; the tests point it elsewhere)',
   VIRTWORK_TEST_KUBECONFIG: 'the test harness: the kubeconfig of the test API server',
   VIRTWORK_TEST_SKIP_REASON: 'the test harness: why integration tests skip',
   VIRTWORK_GUEST_ACCEL: 'npm run test:guests: kvm where /dev/kvm really boots guests (default TCG)',
