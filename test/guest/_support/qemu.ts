@@ -9,6 +9,9 @@ export type GuestDisk =
   | { readonly kind: 'cloudinit'; readonly name: string }
   | { readonly kind: 'data'; readonly name: string; readonly serial?: string; readonly sizeBytes: number; readonly readonly?: boolean };
 
+/** The MAC of every guest's user-mode NIC (the tier's network-config matches it). */
+export const USER_NIC_MAC = '52:54:00:00:00:01';
+
 /** A NIC on a qemu socket network joining only the test's own guests (no traffic leaves the machine). */
 export interface SocketNic {
   readonly mac: string;
@@ -89,7 +92,7 @@ export class QemuGuest {
       args.push('-device', `virtio-blk-pci,drive=${id}${d.kind === 'data' && d.serial ? `,serial=${d.serial}` : ''}${i === 0 ? ',bootindex=1' : ''}`);
     });
     const fwd = (this.o.forwards ?? []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`).join('');
-    args.push('-netdev', `user,id=net0,restrict=on${fwd}`, '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01');
+    args.push('-netdev', `user,id=net0,restrict=on${fwd}`, '-device', `virtio-net-pci,netdev=net0,mac=${USER_NIC_MAC}`);
     if (this.o.socketNic) {
       const n = this.o.socketNic;
       args.push('-netdev', `socket,id=net1,${n.mode}=127.0.0.1:${n.port}`, '-device', `virtio-net-pci,netdev=net1,mac=${n.mac}`);

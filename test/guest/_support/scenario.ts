@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { QemuGuest, GuestDisk, SocketNic, writeSeed } from './qemu';
+import { QemuGuest, GuestDisk, SocketNic, USER_NIC_MAC, writeSeed } from './qemu';
 import { ProbeResult, probePort, runProbe, waitReady } from './probe';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
@@ -111,13 +111,7 @@ export async function prepareGuest(plan: GuestPlan): Promise<BootedGuest> {
     const p = v.probe ? probePort(v.probe) : undefined;
     if (p !== undefined && !ports.has(p)) ports.set(p, await freePort());
   }
-  const networkConfig = plan.socket ? stringify({
-    version: 2,
-    ethernets: {
-      nic0: { match: { macaddress: '52:54:00:00:00:01' }, dhcp4: true },
-      nic1: { match: { macaddress: plan.socket.mac }, addresses: [`${plan.socket.ip}/24`] },
-    },
-  }) : undefined;
+  const networkConfig = guestNetworkConfig(plan.socket);
   const seed = writeSeed(dir, {
     userData,
     metaData: `instance-id: ${first.name}.${first.namespace}\nlocal-hostname: ${first.name}\n`,
@@ -130,6 +124,23 @@ export async function prepareGuest(plan: GuestPlan): Promise<BootedGuest> {
     socketNic: plan.socket, maxSeconds: env.guestMaxSeconds, pidFile: env.pidFile,
   });
   return new BootedGuest(plan, qemu, ports);
+}
+
+/** The user-mode NIC's address, as slirp's DHCP would hand it out (10.0.2.0/24, gateway 10.0.2.2). */
+export const USER_NIC = { mac: USER_NIC_MAC, address: '10.0.2.15/24', gateway: '10.0.2.2' } as const;
+
+/**
+ * The NoCloud network-config (v2) of a guest: static addresses on the user-mode NIC and, when there is one, on the
+ * socket NIC, so that no guest waits on DHCP (ifupdown's dhclient blocks networking.service for minutes under TCG).
+ * Written as YAML 1.1, which is what cloud-init's PyYAML reads: an unquoted MAC such as 52:54:00:00:00:01 is a
+ * base-60 integer there, and cloud-init-local fails on it.
+ */
+export function guestNetworkConfig(socket?: GuestPlan['socket']): string {
+  const ethernets: Record<string, unknown> = {
+    nic0: { match: { macaddress: USER_NIC.mac }, 'set-name': 'nic0', dhcp4: false, addresses: [USER_NIC.address], gateway4: USER_NIC.gateway },
+  };
+  if (socket) ethernets.nic1 = { match: { macaddress: socket.mac }, 'set-name': 'nic1', dhcp4: false, addresses: [`${socket.ip}/24`] };
+  return stringify({ version: 2, ethernets }, { version: '1.1' });
 }
 
 /**
@@ -151,7 +162,7 @@ export function mergeUserData(docs: readonly string[], hosts: Readonly<Record<st
   if (lines.length) {
     merged.bootcmd = [['sh', '-c', `grep -q 'virtwork guest tier' /etc/hosts || printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} >> /etc/hosts`], ...(merged.bootcmd ?? [])];
   }
-  return `#cloud-config\n${stringify(merged, { lineWidth: 0, blockQuote: 'literal' })}`;
+  return `#cloud-config\n${stringify(merged, { version: '1.1', lineWidth: 0, blockQuote: 'literal' })}`;
 }
 
 /** `<service>.<ns>.svc.cluster.local` and the short forms, for every Service whose selector picks one of `vms`. */
