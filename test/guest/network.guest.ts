@@ -1,6 +1,6 @@
 import { BootedGuest, prepareGuest, serviceHosts } from './_support/scenario';
 import { synthesizeForGuests } from './_support/manifests';
-import { interfaceBytes, processes } from './_support/load';
+import { interfaceBytes, journal, processes } from './_support/load';
 import { GOLDEN_IMAGE_FLAGS } from './_support/flags';
 
 // the network pair: two guests joined by a qemu socket network (127.0.0.1 only), the Service name resolving to
@@ -51,7 +51,12 @@ describe('real guests: network pair over a socket network (Debian golden image, 
   it('iperf3 moves bytes between the two guests (over 10 MB in 30 s on the socket NIC)', async () => {
     const before = await interfaceBytes(s, MAC.server);
     await new Promise((r) => setTimeout(r, 30_000));
-    expect((await interfaceBytes(s, MAC.server)) - before).toBeGreaterThan(10_000_000);
+    const moved = (await interfaceBytes(s, MAC.server)) - before;
+    if (!(moved > 10_000_000)) {
+      // say why where a person will look: the client's journal and both ends of the socket link
+      const links = await Promise.all([s, c].map((g) => g.sh('ip -s link; ip -br addr; cat /etc/hosts')));
+      throw new Error(`${moved} bytes on the server's socket NIC in 30 s (before: ${before})\nclient journal:\n${await journal(c, 'virtwork-network*', 40)}\nserver:\n${links[0]}\nclient:\n${links[1]}`);
+    }
     expect((await processes(c, 'iperf3')).length).toBeGreaterThan(0);
   });
 });

@@ -35,9 +35,9 @@ export async function interfaceBytes(g: BootedGuest, mac: string): Promise<numbe
   return Number(out.trim());
 }
 
-/** The journal of unit `unit` since boot. */
+/** The journal since boot of the units matching `unit` (a name or a journalctl pattern such as `virtwork-sysbench*`). */
 export function journal(g: BootedGuest, unit: string, lines = 200): Promise<string> {
-  return g.sh(`journalctl -b --no-pager -o cat -n ${lines} -u ${shellGlob(unit)} || true`);
+  return g.sh(`journalctl -b --no-pager -o cat -n ${lines} -u '${unitPattern(unit)}' || true`);
 }
 
 /** Unit names (`virtwork-*.service`) the merged user-data writes. */
@@ -45,7 +45,8 @@ export async function virtworkUnits(g: BootedGuest): Promise<string[]> {
   return (await g.sh('ls /etc/systemd/system/ | grep "^virtwork-.*\\.service$" || true')).trim().split('\n').filter(Boolean);
 }
 
-function shellGlob(s: string): string {
-  if (!/^[A-Za-z0-9@._:-]+$/.test(s)) throw new Error(`unsafe name ${JSON.stringify(s)}`);
+/** A unit name or pattern safe inside single quotes (journalctl, not the shell, expands the `*`). */
+function unitPattern(s: string): string {
+  if (!/^[A-Za-z0-9@._:*-]+$/.test(s)) throw new Error(`unsafe unit name ${JSON.stringify(s)}`);
   return s;
 }
