@@ -7,7 +7,7 @@ import { GOLDEN_IMAGE_FLAGS } from './_support/flags';
 const synth = synthesizeForGuests('disk,storage-bench,chaos-disk,database', {
   ...GOLDEN_IMAGE_FLAGS,
   params: [
-    'disk.numjobs=2', 'disk.runtime=20',
+    'disk.numjobs=1', 'disk.runtime=20', // 1 mixed + 2 sequential 1 GiB files fit the 4Gi default disk (XFS leaves ≈ 3.83Gi)
     'storage-bench.file-size=256M', 'storage-bench.runtime=5', 'storage-bench.ramp-time=1', 'storage-bench.iodepth=4',
     'storage-bench.profiles=randwrite;read', 'storage-bench.block-sizes=64k',
     'chaos-disk.mount=/mnt/chaos', 'chaos-disk.fill-percent=50', 'chaos-disk.fill-sleep=10', 'chaos-disk.release-sleep=5',

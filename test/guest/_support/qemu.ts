@@ -85,7 +85,8 @@ export class QemuGuest {
       if (d.kind === 'root') args.push('-drive', `file=${overlay},if=none,id=${id},format=qcow2`);
       else if (d.kind === 'cloudinit') args.push('-drive', `file=${this.o.seed},if=none,id=${id},format=raw,readonly=on`);
       else {
-        const file = join(this.o.dir, `${d.name}.qcow2`);
+        // by position too: VMs merged into one guest each name their data disk `datadisk`
+        const file = join(this.o.dir, `${id}-${d.name}.qcow2`);
         if (!existsSync(file)) execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, String(d.sizeBytes)]);
         args.push('-drive', `file=${file},if=none,id=${id},format=qcow2${d.readonly ? ',readonly=on' : ''}`);
       }
