@@ -1,6 +1,6 @@
 import { VirtworkError, show } from './errors';
 import { argoTargetRevision, checkGitUrl, fluxGitUrl, fluxRef, parseRevision } from './git-source';
-import { toYamlDocument } from './synth';
+import { toYamlDocument } from './_yaml-writer';
 import { VM_IGNORED_JQ_PATHS, VM_IGNORED_JSON_POINTERS } from './vm/drift';
 
 /** File of the Argo CD Application, in the GitOps directory. */

@@ -1,7 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { stringify } from 'yaml';
-import { YAML_OPTIONS, yamlDocumentWriter } from './_yaml-writer';
+import { toYamlDocument, yamlDocumentWriter } from './_yaml-writer';
 import { defaultResolvers, objectJson } from './_object-json';
 import { CloudUser } from './cloud-init';
 import { VirtworkError } from './errors';
@@ -16,6 +15,10 @@ import { didYouMean } from './_suggest';
 import { BUILTIN_WORKLOADS, WorkloadClass } from './workloads/_registry';
 import { Workload } from './workloads/_workload';
 import { SIGNALS_CHART, addSignalsChart } from './signals/signals-chart';
+
+// Part of synthesis's API; it lives with the YAML writer so that the GitOps files and the out-of-band Secrets can
+// serialize without importing synthesis (which imports them).
+export { toYamlDocument };
 
 /** One selected workload instance and its overrides. */
 export interface WorkloadSelection {
@@ -219,13 +222,6 @@ export function renderKustomization(resources: readonly string[]): string {
 /** Synthesizes `input` into file contents: the whole pure pipeline, no I/O. */
 export function synthesize(input: SynthInput): Map<string, string> {
   return renderCharts(buildApp(input));
-}
-
-/** Serializes one object; multi-line strings become block literals so that diffs are line by line. */
-export function toYamlDocument(obj: unknown): string {
-  // blockQuote 'literal' renders every multi-line string value as `|` (as forcing BLOCK_LITERAL on each scalar
-  // would, without a second walk over the document: a third of the serialization time at fleet scale)
-  return stringify(obj, YAML_OPTIONS);
 }
 
 function definedOnly(o: Record<string, unknown>): VmOptions {

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { toYamlDocument } from '../synth';
+import { toYamlDocument } from '../_yaml-writer';
 import { VirtualMachine } from '../virtual-machine';
 
 /**
