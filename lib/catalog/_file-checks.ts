@@ -1,6 +1,6 @@
 import { show } from '../errors';
 import { didYouMean } from '../_suggest';
-import type { CatalogScript, CatalogSource, CatalogUnit } from './catalog-entry';
+import type { CatalogScript, CatalogSource, CatalogUnit } from './catalog-source';
 import type { CheckedManifest } from './_manifest-checks';
 import { MANIFEST_FILE } from './manifest';
 import { BUILTIN_PLACEHOLDERS, findPlaceholders, unclosedPlaceholderLines } from './placeholders';

@@ -5,7 +5,8 @@ import { WorkloadService, serviceHost } from '../service';
 import { dataDisk, dataDiskSetup } from '../workloads/_disk-setup';
 import { BUILTIN_WORKLOADS, WorkloadClass } from '../workloads/_registry';
 import { RoleSpec, Workload, WorkloadProps } from '../workloads/_workload';
-import { CatalogEntry, CatalogFile, CatalogRole, CatalogScript } from './catalog-entry';
+import { CatalogEntry, CatalogRole } from './catalog-entry';
+import { CatalogFile, CatalogScript } from './catalog-source';
 import { checkSafeText, substitutionText } from './catalog-params';
 import { findPlaceholders, substitute } from './placeholders';
 

@@ -1,4 +1,5 @@
 export * from './catalog-entry';
+export * from './catalog-source';
 export * from './catalog-params';
 export * from './catalog-workload';
 export * from './loader';

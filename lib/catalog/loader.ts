@@ -2,7 +2,8 @@ import { Dirent, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { VirtworkError, show } from '../errors';
 import { didYouMean } from '../_suggest';
-import { CatalogCheck, CatalogEntry, CatalogSource, checkCatalogEntry } from './catalog-entry';
+import { CatalogCheck, CatalogEntry, checkCatalogEntry } from './catalog-entry';
+import { CatalogSource } from './catalog-source';
 
 /**
  * The catalog shipped with virtwork (`catalog/` at the package root), found relative to this file so that it
