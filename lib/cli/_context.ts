@@ -1,4 +1,4 @@
-import type { Environment } from '../config/merge';
+import type { Environment } from '../config/setting';
 
 /** What a command reads from and writes to, so tests can run the program in-process. */
 export interface CliContext {

@@ -1,10 +1,10 @@
 import { parseParamsFlag } from '../params-grammar';
 import { checkValue, throwProblems } from './_problems';
-import { Environment, InputLayer } from './merge';
+import { InputLayer } from './merge';
 import { CONFIG_ENV, SETTINGS, SettingName, WORKLOAD_FLAGS } from './schema';
 import { ENV_ALLOWLIST, goEnv, goNote } from './go-compat';
 import { didYouMean } from '../_suggest';
-import { Setting } from './setting';
+import { Environment, Setting } from './setting';
 
 /** The environment variables of a setting: its own, then one per alias (`VIRTWORK_<ALIAS>`). */
 export function envNames(s: Setting): string[] {

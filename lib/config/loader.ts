@@ -11,8 +11,7 @@ import { goKey, goNote } from './go-compat';
 
 /** The Go virtwork's key for catalog entries to run (`--from-catalog`). */
 const FROM_CATALOG_KEY = 'from-catalog';
-import type { Environment } from './merge';
-import { Setting } from './setting';
+import { Environment, Setting } from './setting';
 import { FleetConfig, expandFleetConfig } from '../fleet/fleet-config';
 
 /** One entry of the `workloads` map of `virtwork.yaml` (a workload instance), or an instance of a fleet. */

@@ -3,9 +3,6 @@ import { FileLayer } from './loader';
 import { SETTINGS, SettingName, Settings, perWorkloadSettings } from './schema';
 import { Setting } from './setting';
 
-/** Environment variables by name (`process.env`). */
-export type Environment = Readonly<Record<string, string | undefined>>;
-
 /** Where a resolved value came from. */
 export type Source = 'flag' | 'env' | 'file' | 'default';
 

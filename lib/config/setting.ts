@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { parseQuantity } from '../quantity';
 
+/** Environment variables by name (`process.env`). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
  * How one kind of value is typed, checked and documented: the zod schema accepts a YAML value from
  * `virtwork.yaml` as well as the text of an environment variable or flag (after {@link Kind.fromText}).

@@ -7,13 +7,14 @@ import { SynthInput, WorkloadSelection } from '../synth';
 import { didYouMean } from '../_suggest';
 import { WorkloadClass } from '../workloads/_registry';
 import { packageInfo } from '../_package';
-import { workloadVmSettings } from '../vm/settings';
 import { throwProblems } from './_problems';
 import { CatalogSet, knownWorkloads, resolveCatalog } from './catalog-dirs';
 import { readEnv } from './env';
 import { readFlags } from './flags';
 import { findConfigFile, loadConfigFile } from './loader';
-import { EMPTY_LAYER, Environment, MergedConfig, ParamSource, mergeLayers, workloadParams, workloadSettings } from './merge';
+import { EMPTY_LAYER, MergedConfig, ParamSource, mergeLayers, workloadParams, workloadSettings } from './merge';
+import { Environment } from './setting';
+import { workloadVmSettings } from './workload-vm-settings';
 
 /** What a command gives to load the configuration: parsed flags, the environment and the working directory. */
 export interface ConfigRequest {

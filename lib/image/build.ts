@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VirtworkError, show } from '../errors';
-import { Environment } from '../config/merge';
+import { Environment } from '../config/setting';
 import { sha256File } from './_tar';
 import { buildBootDisk } from './boot-disk';
 import { writeContainerDiskArchive } from './container-disk';

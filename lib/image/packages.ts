@@ -1,7 +1,7 @@
 import { parseCloudConfig } from '../cloud-init';
 import { listCatalog } from '../config/catalog-dirs';
 import { loadConfig, loadMerged } from '../config/synth-input';
-import { Environment } from '../config/merge';
+import { Environment } from '../config/setting';
 import { VirtworkError, show } from '../errors';
 import { buildApp } from '../synth';
 import { VirtualMachine } from '../virtual-machine';
