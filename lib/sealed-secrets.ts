@@ -1,10 +1,9 @@
 import { KeyObject, X509Certificate, constants, createCipheriv, createHash, publicEncrypt, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { VirtworkError, show } from './errors';
 import { ANNOTATION_SEALED_HASH, SealRequest, SealedValue, Sealer } from './secret-modes';
-import type { MergedConfig } from './config/merge';
 import type { SynthInput } from './synth';
 
 // The edge of the `sealed-secret` user-data mode: reading the controller's certificate and the previous output,
@@ -84,16 +83,4 @@ export function withSealer(input: SynthInput, sealer: Sealer): SynthInput {
   const sealed = <T extends { vm?: SynthInput['vm'] }>(x: T): T =>
     x.vm?.userDataSecret?.mode === 'sealed-secret' ? { ...x, vm: { ...x.vm, userDataSecret: { ...x.vm.userDataSecret, sealer } } } : x;
   return { ...sealed(input), workloads: input.workloads.map(sealed) };
-}
-
-/**
- * `input` with a sealer when the configuration names a `sealed-secrets-cert` (read relative to where it was given),
- * reusing the sealed values already in `outdir` when given; `input` unchanged otherwise.
- */
-export function sealInput(input: SynthInput, merged: MergedConfig, outdir?: string): SynthInput {
-  const path = merged.settings.sealedSecretsCert;
-  if (path === undefined) return input;
-  const origin = merged.origins.sealedSecretsCert;
-  const cert = readSealingCert(resolve(origin?.dir ?? merged.cwd, path), origin?.where ?? 'sealed-secrets-cert');
-  return withSealer(input, makeSealer(cert, outdir === undefined ? new Map() : previousSealedValues(outdir)));
 }

@@ -6,7 +6,7 @@ import { FleetConfig, fleetRows, formatFleetRows } from '../fleet';
 import { count } from './_words';
 import { CONFIG_ENV } from '../config/schema';
 import { RenderResult, renderToDir } from '../render';
-import { sealInput } from '../sealed-secrets';
+import { sealInput } from '../config/seal-input';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
 import { UsageError, show } from '../errors';

@@ -5,7 +5,7 @@ import { CatalogSet, listCatalog } from '../config/catalog-dirs';
 import { findConfigFile } from '../config/loader';
 import { EMPTY_LAYER, configNotes, mergeLayers } from '../config/merge';
 import { ConfigRequest, loadConfig, loadMerged } from '../config/synth-input';
-import { sealInput } from '../sealed-secrets';
+import { sealInput } from '../config/seal-input';
 import { UsageError, VirtworkError, show } from '../errors';
 import { buildApp, renderCharts } from '../synth';
 import { didYouMean } from '../_suggest';
