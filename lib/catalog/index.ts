@@ -5,4 +5,3 @@ export * from './catalog-workload';
 export * from './loader';
 export * from './manifest';
 export * from './placeholders';
-export * from './validate';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHIPPED_CATALOG_DIR, catalogRegistry, listCatalogEntries, loadCatalogEntries, validateCatalog } from '../../lib/catalog';
+import { SHIPPED_CATALOG_DIR, catalogRegistry, listCatalogEntries, loadCatalogEntries } from '../../lib/catalog';
+import { validateCatalog } from '../../lib/catalog/validate';
 import { parseCloudConfig } from '../../lib/cloud-init';
 import { synthesize } from '../../lib/synth';
 import { K8sObject, execLines, parseManifests, validateObjects } from '../support/validators';
