@@ -70,6 +70,8 @@ describe('writeDist', () => {
  */
 const TSX_LOADER = join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const ROOT = join(__dirname, '..');
+/** The writer's source, loaded by the child process (through tsx). */
+const DIST_WRITER = require.resolve('../lib/dist-writer');
 const modeOf = (path: string) => statSync(path).mode & 0o7777;
 const inUmask = (umask: string, args: string[], cwd: string) => {
   const r = spawnSync('sh', ['-c', `umask ${umask} && exec "$@"`, 'sh', process.execPath, '--import', TSX_LOADER, ...args], { cwd, encoding: 'utf8' });
@@ -95,21 +97,21 @@ describe('writeDist directory mode', () => {
   ])('keeps %s', (_what, previous, umask, expected) => {
     writeFiles(dir, { 'out/a.yaml': 'a: 1\n' });
     chmodSync(join(dir, 'out'), previous);
-    const script = `require(${JSON.stringify(join(ROOT, 'lib', 'dist-writer.ts'))}).writeDist('out', new Map([['b.yaml', 'b: 1\\n']]))`;
+    const script = `require(${JSON.stringify(DIST_WRITER)}).writeDist('out', new Map([['b.yaml', 'b: 1\\n']]))`;
     inUmask(umask, ['-e', script], dir);
     expect(modeOf(join(dir, 'out'))).toBe(expected);
     expect(readdirSync(join(dir, 'out'))).toEqual(['b.yaml']);
   });
 
   it.each([['022', '755'], ['027', '750'], ['077', '700']])('gives a new directory the umask %s default (%s), like mkdir', (umask, expected) => {
-    const script = `require(${JSON.stringify(join(ROOT, 'lib', 'dist-writer.ts'))}).writeDist('fresh/dist', new Map([['a.yaml', 'a: 1\\n']]))`;
+    const script = `require(${JSON.stringify(DIST_WRITER)}).writeDist('fresh/dist', new Map([['a.yaml', 'a: 1\\n']]))`;
     inUmask(umask, ['-e', script], dir);
     expect(modeOf(join(dir, 'fresh', 'dist')).toString(8)).toBe(expected);
     expect(readdirSync(join(dir, 'fresh'))).toEqual(['dist']);
   });
 
   it('keeps the --secrets-out directory for its owner: a new one 0700 with 0600 files, whatever the umask', () => {
-    const script = `require(${JSON.stringify(join(ROOT, 'lib', 'dist-writer.ts'))}).writeDist('secrets', new Map([['s.yaml', 'kind: Secret\\n']]), { private: true })`;
+    const script = `require(${JSON.stringify(DIST_WRITER)}).writeDist('secrets', new Map([['s.yaml', 'kind: Secret\\n']]), { private: true })`;
     inUmask('022', ['-e', script], dir);
     expect(modeOf(join(dir, 'secrets')).toString(8)).toBe('700');
     expect(modeOf(join(dir, 'secrets', 's.yaml')).toString(8)).toBe('600');
