@@ -37,7 +37,7 @@ checkAppObjects(app);
 const checkMs = ms(t);
 const instances = loaded.merged.file?.fleets?.[0].instances ?? [];
 process.stdout.write(`${JSON.stringify({
-  vms: instances.reduce((n, i) => n + i.count, 0),
+  vms: instances.reduce((n, i) => n + i.vms, 0),
   instances: instances.length,
   configMs,
   buildMs,

@@ -92,13 +92,18 @@ export function mergeLayers(l: { readonly file?: FileLayer; readonly env: InputL
   return { settings: settings as Settings, origins, selection: selectionOf(l), file: l.file, env: l.env, flags: l.flags, cwd: l.cwd };
 }
 
-/** The settings of one workload: per-workload keys of `workloads.<name>` rank between the environment and the file's top level. */
+/**
+ * The settings of one workload: per-workload keys of `workloads.<name>` rank between the environment and the file's top
+ * level; a fleet instance's vm-count is its fleet's, whatever `--vm-count` / `VIRTWORK_VM_COUNT` say.
+ */
 export function workloadSettings(m: MergedConfig, name: string): Settings {
   const entry = m.file?.workloads.get(name);
   const out: Record<string, unknown> = { ...m.settings };
   for (const [key] of perWorkloadSettings()) {
     const fromInputs = m.flags.settings[key] !== undefined || m.env.settings[key] !== undefined;
-    if (!fromInputs && entry?.settings[key] !== undefined) out[key] = entry.settings[key];
+    // a fleet instance's vm-count is the fleet's (its share of the mix, its matrix's vm-count): --vm-count is not
+    const fleetCount = key === 'vmCount' && entry?.fleet !== undefined;
+    if ((!fromInputs || fleetCount) && entry?.settings[key] !== undefined) out[key] = entry.settings[key];
   }
   return out as Settings;
 }

@@ -6,6 +6,7 @@ import { parseAuthorizedKeys, resolveSsh } from '../ssh';
 import { SynthInput, WorkloadSelection } from '../synth';
 import { didYouMean } from '../_suggest';
 import { WorkloadClass } from '../workloads/_registry';
+import { resolveFleetCounts } from '../fleet/fleet-config';
 import { packageInfo } from '../_package';
 import { throwProblems } from './_problems';
 import { CatalogSet, knownWorkloads, resolveCatalog } from './catalog-dirs';
@@ -47,13 +48,14 @@ export interface LoadedConfig {
  * a VirtworkError naming the file, variable or flag, the key, the value and what is allowed.
  */
 export function loadConfig(req: ConfigRequest): LoadedConfig {
-  const merged = loadMerged(req);
-  const file = merged.file;
+  const read = loadMerged(req);
+  const file = read.file;
   const configPath = file?.path;
-  const names = [...new Set([...merged.selection.map((s) => s.name), ...(file?.workloads.keys() ?? [])].map((n) => typeOf(merged, n)))];
-  const catalog = resolveCatalog(merged, names);
+  const names = [...new Set([...read.selection.map((s) => s.name), ...(file?.workloads.keys() ?? [])].map((n) => typeOf(read, n)))];
+  const catalog = resolveCatalog(read, names);
   const registry = catalog.registry;
-  const problems = checkNames(merged, registry, knownWorkloads(catalog));
+  const problems = checkNames(read, registry, knownWorkloads(catalog));
+  const merged = withFleetCounts(read, registry, problems);
   const workloads = merged.selection
     .filter((sel) => typeOf(merged, sel.name) in registry)
     .map((sel) => selection(merged, sel.name, registry[typeOf(merged, sel.name)], problems));
@@ -76,6 +78,18 @@ export function loadConfig(req: ConfigRequest): LoadedConfig {
     signals: s.signals,
   };
   return { configPath, merged, catalog, registry, input };
+}
+
+/**
+ * The configuration with the fleets' counts resolved (resolveFleetCounts: a mix split VM-exact by share, now that
+ * every workload class is known, catalog entries included): each mix member's entry gets its vm-count.
+ */
+function withFleetCounts(m: MergedConfig, registry: Readonly<Record<string, WorkloadClass>>, problems: string[]): MergedConfig {
+  const file = m.file;
+  if (!file?.fleets?.length) return m;
+  const { fleets, counts } = resolveFleetCounts(file.fleets, file.path, registry, problems);
+  const workloads = new Map([...file.workloads].map(([name, e]) => [name, counts.has(name) ? { ...e, settings: { ...e.settings, vmCount: counts.get(name) } } : e]));
+  return { ...m, file: { ...file, workloads, fleets } };
 }
 
 /** Reads the three layers (flags, environment, file) and merges them; nothing else is read. */

@@ -1,7 +1,9 @@
 import { VirtworkError, show } from '../errors';
 import { MAX_INSTANCE_NAME } from '../names';
+import type { WorkloadClass } from '../workloads/_registry';
 import { MatrixAxis, matrixCells } from './matrix';
-import { MAX_INSTANCE_VMS, mixCounts } from './mix';
+import { MAX_FLEET_VMS, MAX_INSTANCE_VMS, MixShare, ONE_VM_PER_COUNT, parseMix, roundMix } from './mix';
+import { vmsPerCount } from './_vms-per-count';
 
 /** Keys of a fleet in `virtwork.yaml` besides the per-workload settings and `params` it gives every instance. */
 export const FLEET_KEYS = ['mix', 'matrix', 'workload', 'vm-count'] as const;
@@ -18,8 +20,10 @@ export interface FleetConfigInstance {
   readonly fraction?: number;
   /** A matrix cell's values by axis key. */
   readonly cell?: Readonly<Record<string, unknown>>;
-  /** vm-count of the instance. */
+  /** vm-count of the instance (VMs per role); a mix member's is 0 until {@link resolveFleetCounts}. */
   readonly count: number;
+  /** VMs the instance synthesizes, every role counted; 0 until {@link resolveFleetCounts}. */
+  readonly vms: number;
 }
 
 /** A fleet of the file, expanded. */
@@ -28,6 +32,10 @@ export interface FleetConfig {
   readonly name: string;
   /** mix or matrix. */
   readonly kind: 'mix' | 'matrix';
+  /** A mix's vm-count: its VMs in all, which the members' VMs sum to. */
+  readonly vmCount?: number;
+  /** A mix's shares, checked (parseMix), in member order. */
+  readonly shares?: readonly MixShare[];
   /** Its instances, in member or cell order. */
   readonly instances: readonly FleetConfigInstance[];
 }
@@ -76,15 +84,17 @@ export function expandFleetConfig(raw: unknown, path: string, entryKeys: readonl
         if (fleet.workload !== undefined) throw new VirtworkError(`${path}: ${at}.workload: a mix names the workload of each member (${at}.mix.<member>.workload)`);
         if (!isMap(fleet.mix)) throw new VirtworkError(`${path}: ${at}.mix: must be a mapping of member names to their share and settings, got ${show(fleet.mix)}`);
         const members = Object.entries(fleet.mix).map(([m, spec]) => ({ name: m, spec: normalise(spec ?? {}, `${at}.mix.${m}.`, [...MEMBER_KEYS, ...shared]) }));
-        const counts = mixCounts(`${path}: ${at}`, fleet['vm-count'] as number, members.map((m) => ({ name: m.name, share: m.spec.share })));
+        // the shares are checked here; the counts need the workload classes (catalog entries too): resolveFleetCounts
+        const total = fleet['vm-count'] as number;
+        const shares = parseMix(`${path}: ${at}`, total, members.map((m) => ({ name: m.name, share: m.spec.share })));
         const instances = members.map((m, i): FleetConfigInstance => {
           const { share: _share, ...settings } = m.spec;
           const workload = (settings.workload as string | undefined) ?? m.name;
           const instance = `${name}-${m.name}`;
-          add(instance, { ...merge(defaults, settings), workload, 'vm-count': counts[i].count }, (key) => `${at}.${key in settings ? `mix.${m.name}.` : ''}${key}`);
-          return { instance, workload, fraction: counts[i].fraction, count: counts[i].count };
+          add(instance, { ...merge(defaults, settings), workload }, (key) => `${at}.${key in settings ? `mix.${m.name}.` : ''}${key}`);
+          return { instance, workload, fraction: shares[i].fraction, count: 0, vms: 0 };
         });
-        fleets.push({ name, kind: 'mix', instances });
+        fleets.push({ name, kind: 'mix', vmCount: total, shares, instances });
       } else {
         if (typeof fleet.workload !== 'string') throw new VirtworkError(`${path}: ${at}.workload: a matrix needs the workload of its cells, got ${show(fleet.workload)}`);
         if (!isMap(fleet.matrix)) throw new VirtworkError(`${path}: ${at}.matrix: must be a mapping of keys (settings or params.<key>) to lists of values, got ${show(fleet.matrix)}`);
@@ -101,7 +111,7 @@ export function expandFleetConfig(raw: unknown, path: string, entryKeys: readonl
           for (const [key, v] of cell.values) entry = merge(entry, key.startsWith('params.') ? { params: { [key.slice(7)]: v } } : { [key]: v });
           const axisOf = (key: string) => (cell.values.has(key) ? `${at}.matrix.${key}` : `${at}.${key}`);
           add(instance, entry, (key) => (key === 'params' ? `${at}.params` : axisOf(key)));
-          return { instance, workload: fleet.workload as string, cell: Object.fromEntries(cell.values), count: count as number };
+          return { instance, workload: fleet.workload as string, cell: Object.fromEntries(cell.values), count: count as number, vms: 0 };
         });
         fleets.push({ name, kind: 'matrix', instances });
       }
@@ -111,6 +121,42 @@ export function expandFleetConfig(raw: unknown, path: string, entryKeys: readonl
     }
   }
   return { fleets, entries, where };
+}
+
+/**
+ * The fleets with their counts: a mix's VMs split VM-exact by share (mixCounts: whole counts of each member's workload,
+ * a network count being a server and a client), a matrix cell's VMs from its vm-count; each instance's `vms` filled.
+ * How a workload's VMs follow its count is measured on its class in `registry` (vmsPerCount); an instance of a type
+ * missing there is left as it is (its entry reports the unknown type). Returns the fleets and the vm-count of each
+ * mix member (instance → count) for its entry; problems (one line each, naming the key) go into `problems`.
+ */
+export function resolveFleetCounts(fleets: readonly FleetConfig[], path: string, registry: Readonly<Record<string, WorkloadClass>>, problems: string[]): { fleets: FleetConfig[]; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  const shapeOf = (type: string) => (registry[type] ? vmsPerCount(registry[type]) : undefined);
+  const out = fleets.map((f): FleetConfig => {
+    const at = `${path}: fleets.${f.name}`;
+    try {
+      if (f.kind === 'mix') {
+        const shapes = f.instances.map((i) => shapeOf(i.workload));
+        if (shapes.some((s) => s === undefined)) return f;
+        const rounded = roundMix(at, f.vmCount!, f.shares!, f.instances.map((i, k) => ({ vms: shapes[k]!, workload: i.workload })));
+        rounded.forEach((r, k) => counts.set(f.instances[k].instance, r.count));
+        return { ...f, instances: f.instances.map((i, k) => ({ ...i, count: rounded[k].count, vms: rounded[k].vms })) };
+      }
+      const shape = shapeOf(f.instances[0].workload) ?? ONE_VM_PER_COUNT;
+      const instances = f.instances.map((i) => ({ ...i, vms: shape.fixed + shape.perCount * i.count }));
+      const vms = instances.reduce((n, i) => n + i.vms, 0);
+      if (vms > MAX_FLEET_VMS) {
+        throw new VirtworkError(`${at}.matrix: ${instances.length} cells × ${instances[0].vms} VMs is over the limit of ${MAX_FLEET_VMS} VMs of a fleet`);
+      }
+      return { ...f, instances };
+    } catch (err) {
+      if (!(err instanceof VirtworkError)) throw err;
+      problems.push(err.message);
+      return f;
+    }
+  });
+  return { fleets: out, counts };
 }
 
 /** The axes of a matrix in file order with canonical keys: settings through the loader's rules, `params.<key>` as written. */

@@ -5,6 +5,7 @@ import type { WorkloadClass } from '../workloads/_registry';
 import type { Workload, WorkloadProps } from '../workloads/_workload';
 import { MatrixAxis, matrixCells } from './matrix';
 import { MAX_INSTANCE_VMS, Share, mixCounts } from './mix';
+import { vmsPerCount } from './_vms-per-count';
 
 /** Props of one fleet instance: any workload's props, params included, but not its name or count (the fleet sets them). */
 export type FleetInstanceProps = Omit<WorkloadProps, 'name' | 'vmCount'> & { readonly params?: Readonly<Record<string, unknown>> };
@@ -21,9 +22,12 @@ export interface FleetMember {
   readonly props?: FleetInstanceProps;
 }
 
-/** A mix: `vmCount` VMs split between members by share (largest remainder). */
+/**
+ * A mix: `vmCount` VMs split between members by share, VM-exact (largest remainder in whole counts; see mixCounts).
+ * Shares count VMs: a network or tps member gets whole server/client pairs, so 20% of 50 VMs is 5 pairs (10 VMs).
+ */
 export interface FleetMix {
-  /** VMs in all (per role for multi-role workloads: a network member's count is a number of pairs). */
+  /** VMs in all, exactly: the members' VMs sum to it (every role's VMs counted). */
   readonly vmCount: number;
   /** Members, in order (ties in rounding go to the earlier member). */
   readonly members: readonly FleetMember[];
@@ -34,7 +38,7 @@ export interface FleetMatrix {
   /** Workload class of every cell. */
   readonly workload: WorkloadClass;
   /**
-   * VMs (per role) of each cell.
+   * vmCount of each cell, as a workload's: VMs per role (a network cell of 2 is 2 server/client pairs, 4 VMs).
    * @default 1
    */
   readonly vmCount?: number;
@@ -72,7 +76,7 @@ export interface FleetInstance {
   readonly cell?: Readonly<Record<string, unknown>>;
   /** vmCount of the instance (VMs per role). */
   readonly count: number;
-  /** VMs the instance synthesizes (count × roles). */
+  /** VMs the instance synthesizes, every role counted (a mix's sum to its vmCount). */
   readonly vms: number;
 }
 
@@ -103,7 +107,8 @@ export class Fleet extends Construct {
     this.fleetName = checkInstanceName(where, props.name ?? id, props.name === undefined);
     if ((props.mix === undefined) === (props.matrix === undefined)) throw new VirtworkError(`${where}: give either mix or matrix`);
     if (props.mix) {
-      const counts = mixCounts(where, props.mix.vmCount, props.mix.members);
+      const members = props.mix.members.map((m) => ({ ...m, workload: m.workload.workloadName, vms: vmsPerCount(m.workload) }));
+      const counts = mixCounts(where, props.mix.vmCount, members);
       props.mix.members.forEach((m, i) => {
         this.add(m.name, m.workload, merge(props.defaults ?? {}, m.props ?? {}), counts[i].count, { fraction: counts[i].fraction });
       });
@@ -114,7 +119,9 @@ export class Fleet extends Construct {
         throw new VirtworkError(`${where}: matrix.vmCount must be an integer from 1 to ${MAX_INSTANCE_VMS}, got ${show(vmCount)}`);
       }
       const axes: MatrixAxis[] = Object.entries(matrix.axes).map(([key, values]) => ({ key, values }));
-      for (const cell of matrixCells(`${where}: matrix.axes`, axes, vmCount)) {
+      const shape = vmsPerCount(matrix.workload);
+      const cellVms = shape.fixed + shape.perCount * vmCount;
+      for (const cell of matrixCells(`${where}: matrix.axes`, axes, cellVms)) {
         let cellProps: Record<string, unknown> = { ...(props.defaults ?? {}) };
         for (const [key, value] of cell.values) cellProps = merge(cellProps, key.startsWith('params.') ? { params: { [key.slice(7)]: value } } : { [key]: value });
         this.add(cell.name, matrix.workload, cellProps, vmCount, { cell: Object.fromEntries(cell.values) });

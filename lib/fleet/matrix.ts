@@ -21,9 +21,9 @@ export interface MatrixCell {
  * The cartesian product of the axes, in order (the first axis varies slowest), each cell named from its values
  * (see valueName). Deterministic, and a cell's name depends only on its own values, so adding a value to an axis
  * adds cells without renaming the others. Fails with one line naming `where` and the key when an axis is empty,
- * a value is given twice, two cells get the same name, or `cells × vmCount` exceeds MAX_FLEET_VMS.
+ * a value is given twice, two cells get the same name, or `cells × cellVms` (the VMs of each cell) exceeds MAX_FLEET_VMS.
  */
-export function matrixCells(where: string, axes: readonly MatrixAxis[], vmCount: number): MatrixCell[] {
+export function matrixCells(where: string, axes: readonly MatrixAxis[], cellVms: number): MatrixCell[] {
   if (axes.length === 0) throw new VirtworkError(`${where}: a matrix needs at least one axis (a key with a list of values)`);
   let cells: Array<{ parts: string[]; values: Map<string, unknown> }> = [{ parts: [], values: new Map() }];
   for (const axis of axes) {
@@ -37,9 +37,9 @@ export function matrixCells(where: string, axes: readonly MatrixAxis[], vmCount:
       }
       seen.set(part, v);
     }
-    if (cells.length * axis.values.length * vmCount > MAX_FLEET_VMS) {
+    if (cells.length * axis.values.length * cellVms > MAX_FLEET_VMS) {
       const total = axes.reduce((n, a) => n * (Array.isArray(a.values) ? a.values.length : 1), 1);
-      throw new VirtworkError(`${where}: ${total} cells × ${vmCount} VMs is over the limit of ${MAX_FLEET_VMS} VMs of a fleet`);
+      throw new VirtworkError(`${where}: ${total} cells × ${cellVms} VMs is over the limit of ${MAX_FLEET_VMS} VMs of a fleet`);
     }
     cells = cells.flatMap((c) => axis.values.map((v) => ({ parts: [...c.parts, valueName(at, v)], values: new Map([...c.values, [axis.key, v]]) })));
   }

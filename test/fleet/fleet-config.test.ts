@@ -79,17 +79,17 @@ fleets:
 `;
 
 describe('fleets in virtwork.yaml', () => {
-  it('splits a 50-VM mix by share into one file of three instances', () => {
+  it('splits a 50-VM mix by share into one file of three instances, 50 VMs exactly (tps in server/client pairs)', () => {
     const { files, loaded } = synthFile(MIX(50));
     expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'mixed.yaml', 'namespace.yaml']);
-    expect(loaded.merged.file!.fleets).toEqual([{ name: 'mixed', kind: 'mix', instances: [
-      { instance: 'mixed-light', workload: 'cpu', fraction: 0.7, count: 35 },
-      { instance: 'mixed-web', workload: 'tps', fraction: 0.2, count: 10 },
-      { instance: 'mixed-db', workload: 'database', fraction: 0.1, count: 5 },
+    expect(loaded.merged.file!.fleets!.map((f) => ({ ...f, shares: undefined }))).toEqual([{ name: 'mixed', kind: 'mix', vmCount: 50, instances: [
+      { instance: 'mixed-light', workload: 'cpu', fraction: 0.7, count: 35, vms: 35 },
+      { instance: 'mixed-web', workload: 'tps', fraction: 0.2, count: 5, vms: 10 },
+      { instance: 'mixed-db', workload: 'database', fraction: 0.1, count: 5, vms: 5 },
     ] }]);
     const objs = parseManifests(files.get('mixed.yaml')!);
     const count = (instance: string) => objs.filter((o) => o.kind === 'VirtualMachine' && o.metadata.labels['virtwork/instance'] === instance).length;
-    expect([count('mixed-light'), count('mixed-web'), count('mixed-db')]).toEqual([35, 20, 5]);
+    expect([count('mixed-light'), count('mixed-web'), count('mixed-db')]).toEqual([35, 10, 5]);
     // AND the first VM (with its Secret) of each instance and role, and every Service, pass the real validators
     const firsts = objs.filter((o) => o.kind === 'Service' || /-(server-|client-)?0(-cloudinit)?$/.test(o.metadata.name));
     expect(firsts.filter((o) => o.kind === 'VirtualMachine')).toHaveLength(4);
@@ -97,7 +97,7 @@ describe('fleets in virtwork.yaml', () => {
   });
 
   it('rounds by largest remainder and changes only the objects it must when the count is raised', () => {
-    // GIVEN the mix at 50, then at 51 VMs (quotas 35.7 / 10.2 / 5.1: light gets the extra VM)
+    // GIVEN the mix at 50, then at 51 VMs (quotas 35.7 / 10.2 / 5.1 VMs, web's 10 VMs being 5 pairs: light gets the extra VM)
     const before = byName(parseManifests(synthFile(MIX(50)).files.get('mixed.yaml')!));
     const after = byName(parseManifests(synthFile(MIX(51)).files.get('mixed.yaml')!));
 
@@ -105,6 +105,38 @@ describe('fleets in virtwork.yaml', () => {
     const added = [...after.keys()].filter((k) => !before.has(k));
     expect(added).toEqual(['Secret/virtwork-mixed-light-35-cloudinit', 'VirtualMachine/virtwork-mixed-light-35']);
     for (const [k, v] of before) expect(after.get(k)).toBe(v);
+  });
+
+  it('counts every role of every member: a catalog entry with one fixed server and scaling clients, a pair per count', () => {
+    // GIVEN 11 VMs at 50/30/20 % of cpu, mariadb-sysbench (1 server + n clients) and nginx-ab (n servers + n clients)
+    const { files, loaded } = synthFile(`workloads: { cpu: { enabled: false }, memory: { enabled: false } }
+fleets:
+  m:
+    vm-count: 11
+    mix:
+      cpu: { share: 50% }
+      maria: { workload: mariadb-sysbench, share: 30% }
+      nginx: { workload: nginx-ab, share: 20% }
+`);
+    // THEN quotas 5.5 / 3.3 / 2.2 VMs give 6 cpu VMs, a server and 2 clients, and one nginx pair: 11 VMs synthesized
+    expect(loaded.merged.file!.fleets![0].instances.map((i) => [i.instance, i.count, i.vms])).toEqual([['m-cpu', 6, 6], ['m-maria', 2, 3], ['m-nginx', 1, 2]]);
+    expect(vmsOf(files.get('m.yaml')!)).toHaveLength(11);
+  });
+
+  it('fails when the VMs of a mix of two-role workloads are odd, naming vm-count', () => {
+    expect(problemOf('fleets:\n  m:\n    vm-count: 9\n    mix:\n      net: { workload: network, share: 1 }\n      web: { workload: tps, share: 2 }\n')).toBe(
+      "virtwork.yaml: fleets.m.vm-count: 9 VMs do not split into whole instances: 1 VM is left that no member's next count fits in " +
+        '(VMs per count: net (network) +2, web (tps) +2); change vm-count or add a member of a one-VM workload',
+    );
+    expect(problemOf('fleets:\n  m:\n    vm-count: 50\n    mix:\n      a: { workload: cpu, share: 99% }\n      n: { workload: network, share: 1% }\n')).toBe(
+      "virtwork.yaml: fleets.m.mix.n.share: 1% of 50 VMs rounds to 0 VMs (one network instance is at least 2 VMs); raise the share or the fleet's vm-count, or drop the member",
+    );
+  });
+
+  it('fails when a matrix of a two-role workload is over the VM limit once both roles are counted', () => {
+    expect(problemOf('fleets:\n  n:\n    workload: network\n    vm-count: 1000\n    matrix:\n      size: [small, medium, large]\n      params.parallel-streams: [1, 2]\n')).toBe(
+      'virtwork.yaml: fleets.n.matrix: 6 cells × 2000 VMs is over the limit of 10000 VMs of a fleet',
+    );
   });
 
   const MATRIX = (classes: string) => `workloads:

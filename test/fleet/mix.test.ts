@@ -18,6 +18,18 @@ describe('mixCounts', () => {
     }
   });
 
+  it('rounds in whole counts of each member: a two-VM member gets pairs, and the VMs still sum to the total', () => {
+    const pair = { perCount: 2, fixed: 0 };
+    // GIVEN quotas 5.5 / 3.3 / 2.2 VMs of 11, the second and third members two VMs per count
+    const counts = mixCounts('f', 11, [{ name: 'a', share: 5 }, { name: 'b', share: 3, vms: pair }, { name: 'c', share: 2, vms: pair }]);
+    // THEN a first gets 5, b one pair and c one pair (9 VMs); of the 2 left, b (remainder 1.3) takes a pair
+    expect(counts.map((c) => [c.count, c.vms])).toEqual([[5, 5], [2, 4], [1, 2]]);
+    for (let total = 20; total <= 400; total += 3) {
+      const mix = mixCounts('f', total, [{ name: 'a', share: '10%' }, { name: 'b', share: '45%', vms: pair }, { name: 'c', share: '45%', vms: { perCount: 1, fixed: 1 } }]);
+      expect(mix.reduce((n, c) => n + c.vms, 0)).toBe(total);
+    }
+  });
+
   it('fails when a member is listed twice or a share is not a share', () => {
     expect(() => mixCounts('f', 10, [{ name: 'a', share: 1 }, { name: 'a', share: 2 }])).toThrow('f.mix: member "a" is listed twice');
     expect(() => mixCounts('f', 10, [{ name: 'a', share: '0%' }])).toThrow(/^f\.mix\.a\.share: must be a percentage like "70%" .* got "0%"$/);
