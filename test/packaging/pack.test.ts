@@ -5,10 +5,13 @@ import { parse } from 'yaml';
 import { packageInfo } from '../../lib/_package';
 import { readTree, scratch } from '../cli/_run';
 import { K8sObject, parseManifests, schemaProblems } from '../support/validators';
+import { NodeRelease, nodeRelease } from '../support/node-release';
+import { isCi } from '../harness/cluster-env';
 
 // The package as users get it: compiled with the project's compiler options, packed with `npm pack`, installed
 // from the npm cache (--prefer-offline) into a scratch cdk8s app written in TypeScript (type-checked strictly, the
-// package's declarations included, without @types/node), and its bins run there.
+// package's declarations included, without @types/node), and its bins run there; then the same app, compiler and bins
+// under Node 22 (the other LTS of `engines`; CI's own Node is 20), from the npm registry's official binary package.
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'node_modules', '.bin');
@@ -19,6 +22,10 @@ let cleanup: () => void;
 let tarball: string;
 let packed: string[];
 let app: string;
+
+/** The Node 22 release the package is proven on (`engines` covers 20 and 22), cached in ~/.cache/virtwork. */
+const NODE_22 = '22.23.5';
+const node22: NodeRelease = nodeRelease(NODE_22);
 
 /** Runs a command, failing the test with its output when it exits non-zero. */
 function run(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
@@ -207,4 +214,42 @@ describe('the installed package', () => {
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '@kubernetes/client-node', 'sql.js'], app);
     expect(run(apply, ['--help'], app).stdout).toMatch(/^Usage: virtwork-apply/);
   }, 10 * MINUTES);
+});
+
+/**
+ * `describe` for tests that need another Node release: skipped, with what is missing in the block name, when it
+ * could not be had (no npm registry); in CI (CI=true) its one test fails with that reason instead.
+ */
+function describeUnderNode(release: NodeRelease, name: string, fn: (node: string) => void): void {
+  if ('node' in release) return describe(name, () => fn(release.node));
+  if (isCi()) return describe(name, () => it('has the Node release', () => { throw new Error(release.missing); }));
+  console.warn(`${name}: skipped: ${release.missing}`);
+  describe.skip(`${name} (skipped: ${release.missing})`, () => fn(''));
+}
+
+describeUnderNode(node22, `the installed package under Node ${NODE_22}`, (node) => {
+  it('type-checks the consumer apps strictly (types: []) and synthesizes them byte-identically to Node 20', () => {
+    // GIVEN the two apps of the tests above, already compiled and run under Node 20 (main.ts, fleet.ts, their tsconfig)
+    expect(run(node, ['--version'], app).stdout.trim()).toBe(`v${NODE_22}`);
+    // WHEN TypeScript runs under Node 22 on the same strict tsconfig, and Node 22 runs what it emitted
+    run(node, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--outDir', 'node22'], app);
+    const out = join(app, 'node22');
+    run(node, ['main.js'], out);
+    const printed = JSON.parse(run(node, ['fleet.js'], out).stdout) as Array<{ instance: string; vms: number }>;
+    // THEN the manifests are byte-identical to Node 20's, the 50-VM mix included
+    expect(readFileSync(join(out, 'dist', 'load.k8s.yaml'), 'utf8')).toBe(readFileSync(join(app, 'dist', 'load.k8s.yaml'), 'utf8'));
+    expect(readFileSync(join(out, 'dist-fleet', 'load.k8s.yaml'), 'utf8')).toBe(readFileSync(join(app, 'dist-fleet', 'load.k8s.yaml'), 'utf8'));
+    expect(printed.reduce((n, i) => n + i.vms, 0)).toBe(50);
+  }, 5 * MINUTES);
+
+  it('runs the bins: virtwork synth writes what it writes under Node 20, virtwork-apply loads its cluster packages', () => {
+    const bin = (name: string) => join(app, 'node_modules', 'virtwork', 'build', 'bin', `${name}.js`);
+    run(node, [bin('virtwork'), 'synth', '-d', 'cli-node22'], app);
+    run(process.execPath, [bin('virtwork'), 'synth', '-d', 'cli-node20'], app);
+    expect(readTree(join(app, 'cli-node22'))).toEqual(readTree(join(app, 'cli-node20')));
+    // (@kubernetes/client-node is ESM-only, loaded with require(): installed into the app by the last test above)
+    expect(run(node, [bin('virtwork-apply'), '--help'], app).stdout).toMatch(/^Usage: virtwork-apply/);
+    const loaded = run(node, ['-e', "require('virtwork'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](@kubernetes|sql\\.js)[\\\\/]/.test(k))))"], app);
+    expect(JSON.parse(loaded.stdout)).toEqual([]);
+  }, 5 * MINUTES);
 });
