@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import type { WorkloadClass } from '../workloads/_registry';
+import { VirtworkError } from '../errors';
 import type { VmsPerCount } from './mix';
 
 const known = new WeakMap<WorkloadClass, VmsPerCount>();
@@ -13,7 +14,14 @@ export function vmsPerCount(cls: WorkloadClass): VmsPerCount {
   let shape = known.get(cls);
   if (!shape) {
     const vms = (vmCount: number) => new cls(new Chart(new App(), 'probe'), 'probe', { vmCount, readinessProbe: false }).vms.length;
-    const [one, two] = [vms(1), vms(2)];
+    let one: number;
+    let two: number;
+    try {
+      [one, two] = [vms(1), vms(2)];
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new VirtworkError(`${cls.workloadName}: cannot tell how its VMs follow vmCount (it is built with its defaults at vmCount 1 and 2 to count them): ${why}`, { cause: err });
+    }
     shape = { perCount: two - one, fixed: one - (two - one) };
     known.set(cls, shape);
   }

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { Fleet } from '../../lib/fleet/fleet';
 import { CpuWorkload } from '../../lib/workloads/cpu';
 import { DiskWorkload } from '../../lib/workloads/disk';
@@ -71,6 +72,19 @@ describe('Fleet', () => {
     expect(fleet.instances.map((i) => i.instance)).toEqual(['st-fast-small', 'st-fast-large', 'st-slow-small', 'st-slow-large']);
     const vm = vms(Testing.synth(chart) as K8sObject[]).find((v) => v.metadata.name === 'virtwork-st-slow-large-0')!;
     expect(vm.spec.dataVolumeTemplates[0].spec.storage).toMatchObject({ storageClassName: 'slow', accessModes: ['ReadWriteOnce'] });
+  });
+
+  it('fails, saying why, when a member class cannot be built with its defaults to count its VMs', () => {
+    class Needy extends CpuWorkload {
+      public static readonly workloadName = 'needy' as 'cpu';
+      public constructor(scope: Construct, id: string, props: { params?: Record<string, unknown> } = {}) {
+        if (props.params?.x === undefined) throw new Error('needy: params.x is required');
+        super(scope, id, props);
+      }
+    }
+    expect(() => new Fleet(Testing.chart(), 'm', { mix: { vmCount: 4, members: [{ name: 'n', workload: Needy, share: 1, props: { params: { x: 1 } } }] } })).toThrow(
+      'needy: cannot tell how its VMs follow vmCount (it is built with its defaults at vmCount 1 and 2 to count them): needy: params.x is required',
+    );
   });
 
   it('fails without exactly one of mix and matrix', () => {
