@@ -8,7 +8,7 @@ import { sha256File } from './_tar';
 import { buildBootDisk } from './boot-disk';
 import { writeContainerDiskArchive } from './container-disk';
 import { DEBIAN_BASE_PACKAGES, InstalledPackage, buildDebianRootfs } from './debian-rootfs';
-import { ImageFamily, workloadPackages } from './packages';
+import { ImageFamily, PackageRequest, workloadPackages } from './packages';
 import { checkBuildHost } from './_preflight';
 
 /** Bumped whenever the builder's output changes for the same inputs (it is part of the cache key). */
@@ -25,16 +25,8 @@ export const IMAGE_DEFAULTS = {
   kernelArgs: 'console=tty0 console=ttyS0,115200n8',
 } as const;
 
-/** Options of {@link buildImage}. */
-export interface ImageBuildOptions {
-  /** Image family (only `debian` is built here). */
-  readonly family: ImageFamily;
-  /** Workloads to serve (default: every workload that serves the family). */
-  readonly workloads?: readonly string[];
-  /** `virtwork synth` flags the workloads are synthesized with (`catalogDir`, `config`, …). */
-  readonly flags?: Readonly<Record<string, unknown>>;
-  readonly env: Environment;
-  readonly cwd: string;
+/** Options of {@link buildImage}: what the packages are computed from (only the `debian` family is built here), and the build's own. */
+export interface ImageBuildOptions extends PackageRequest {
   /** Debian archive. @default IMAGE_DEFAULTS.mirror */
   readonly mirror?: string;
   /** snapshot.debian.org timestamp (`20261201T000000Z`) pinning the archive; replaces `mirror`. */
