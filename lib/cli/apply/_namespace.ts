@@ -4,7 +4,7 @@ import { DEFAULT_CLUSTER_NAMESPACE } from '../../cluster/kinds';
 import type { Cluster } from '../../cluster/kubeconfig';
 import { VirtworkError } from '../../errors';
 import type { Reporter } from './_reporter';
-import type { ApplyContext, GlobalOptions } from './_session';
+import { ApplyContext, GlobalOptions, connectFrom, reporterFor } from './_session';
 
 /**
  * Where the namespace of a command came from, in the order of the one rule every command follows (docs/apply.md,
@@ -41,6 +41,18 @@ export async function commandNamespace(g: GlobalOptions, cluster: Cluster, ctx: 
 /** The last two steps of the rule: the kubeconfig context's namespace, else `virtwork`. */
 export function fallbackNamespace(cluster: Cluster): NamespaceChoice {
   return cluster.contextNamespace ? { namespace: cluster.contextNamespace, source: 'context' } : { namespace: DEFAULT_CLUSTER_NAMESPACE, source: 'default' };
+}
+
+/**
+ * The start of status, migrate and cleanup (after their flags are checked): a reporter for `--output`, the connection,
+ * and the namespace by the rule of {@link NamespaceSource}, reported.
+ */
+export async function openNamespace(g: GlobalOptions, ctx: ApplyContext, runId?: string): Promise<{ reporter: Reporter; cluster: Cluster; namespace: string }> {
+  const reporter = reporterFor(g.output, ctx);
+  const cluster = connectFrom(g, ctx, reporter);
+  const choice = await commandNamespace(g, cluster, ctx, runId);
+  reportNamespace(reporter, choice);
+  return { reporter, cluster, namespace: choice.namespace };
 }
 
 /** Reports the choice: a `namespace` event, and a line when it came from the history (the one a user may not expect). */

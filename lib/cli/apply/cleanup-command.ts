@@ -6,9 +6,9 @@ import { VirtworkError } from '../../errors';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../../labels';
 import { Reporter } from './_reporter';
 import {
-  APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, connectFrom, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,
+  APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded,
 } from './_session';
-import { commandNamespace, reportNamespace } from './_namespace';
+import { openNamespace } from './_namespace';
 import { count } from '../_words';
 
 /** Options of `cleanup`. */
@@ -57,11 +57,7 @@ async function runCleanup(opts: CleanupCommandOptions, command: Command, ctx: Ap
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency);
   const timeoutMs = parseDuration('--timeout', opts.timeout);
   checkLabelFlag('--run-id', opts.runId);
-  const reporter = reporterFor(g.output, ctx);
-  const cluster = connectFrom(g, ctx, reporter);
-  const choice = await commandNamespace(g, cluster, ctx, opts.runId);
-  const { namespace } = choice;
-  reportNamespace(reporter, choice);
+  const { reporter, cluster, namespace } = await openNamespace(g, ctx, opts.runId);
   const plan = await planCleanup(cluster, { namespace, runId: opts.runId });
   preview(reporter, plan);
   const audit = await auditFrom(g, ctx);

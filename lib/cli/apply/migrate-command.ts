@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { migrateVms } from '../../cluster/migrate';
-import { commandNamespace, reportNamespace } from './_namespace';
-import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, connectFrom, globalOptions, parseDuration, reporterFor } from './_session';
+import { openNamespace } from './_namespace';
+import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, globalOptions, parseDuration } from './_session';
 
 /** Options of `migrate`. */
 export interface MigrateCommandOptions {
@@ -37,11 +37,7 @@ failed or did not finish in time, 130 interrupted.`)
         checkLabelFlag('--run-id', opts.runId);
         checkLabelFlag('--workload', opts.workload);
         const waitMs = opts.wait ? parseDuration('--timeout', opts.timeout) : undefined;
-        const reporter = reporterFor(g.output, ctx);
-        const cluster = connectFrom(g, ctx, reporter);
-        const choice = await commandNamespace(g, cluster, ctx, opts.runId);
-        const { namespace } = choice;
-        reportNamespace(reporter, choice);
+        const { reporter, cluster, namespace } = await openNamespace(g, ctx, opts.runId);
         if (opts.wait) reporter.progress(() => `migrating VMs in ${namespace}`);
         let outcomes;
         try {

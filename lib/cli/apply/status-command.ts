@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { formatAge, vmStatuses } from '../../cluster/status';
-import { commandNamespace, reportNamespace } from './_namespace';
-import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, connectFrom, globalOptions, reporterFor } from './_session';
+import { openNamespace } from './_namespace';
+import { APPLY_EXIT, ApplyContext, cancellable, checkLabelFlag, globalOptions } from './_session';
 
 /** Options of `status`. */
 export interface StatusCommandOptions {
@@ -24,11 +24,7 @@ Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
       setExit(await cancellable(ctx, async () => {
         const g = globalOptions(command);
         checkLabelFlag('--run-id', opts.runId);
-        const reporter = reporterFor(g.output, ctx);
-        const cluster = connectFrom(g, ctx, reporter);
-        const choice = await commandNamespace(g, cluster, ctx, opts.runId);
-        const { namespace } = choice;
-        reportNamespace(reporter, choice);
+        const { reporter, cluster, namespace } = await openNamespace(g, ctx, opts.runId);
         const rows = await vmStatuses(cluster, { namespace, runId: opts.runId });
         rows.forEach((r) => reporter.event('vm', { namespace, ...r }));
         if (rows.length === 0) {
