@@ -184,7 +184,7 @@ export class VirtualMachine extends Construct {
               [LABEL_COMPONENT]: this.labels[LABEL_COMPONENT],
               [LABEL_RUN_ID]: this.labels[LABEL_RUN_ID],
             }),
-            readinessProbe: props.readinessProbe ? readinessProbeSpec(where, props.readinessProbe) : undefined,
+            readinessProbe: props.readinessProbe ? typedProbe(readinessProbeSpec(where, props.readinessProbe)) : undefined,
             accessCredentials: props.accessCredentials?.length ? [...props.accessCredentials] : undefined,
             domain: {
               firmware,
@@ -239,4 +239,11 @@ export class VirtualMachine extends Construct {
     checkQuantity(`${where}: size`, d.size);
     return d;
   }
+}
+
+/** A probe spec (plain JSON) in the generated types' form: an httpGet port is an IntOrString there. */
+function typedProbe(spec: Record<string, unknown>): kubevirt.VirtualMachineSpecTemplateSpecReadinessProbe {
+  const http = spec.httpGet as { path: string; port: number } | undefined;
+  if (!http) return spec as kubevirt.VirtualMachineSpecTemplateSpecReadinessProbe;
+  return { ...spec, httpGet: { path: http.path, port: kubevirt.VirtualMachineSpecTemplateSpecReadinessProbeHttpGetPort.fromNumber(http.port) } };
 }

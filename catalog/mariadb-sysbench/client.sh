@@ -22,7 +22,9 @@ until sysbench oltp_read_write "${COMMON[@]}" --threads={{threads}} prepare; do
 done
 
 while true; do
-  if ! sysbench {{test}} "${COMMON[@]}" --threads={{threads}} --time={{test-duration}} --report-interval=10 run; then
+  if sysbench {{test}} "${COMMON[@]}" --threads={{threads}} --time={{test-duration}} --report-interval=10 run; then
+    virtwork-heartbeat sysbench "{{test}} run" || true
+  else
     echo "sysbench {{test}} failed; next run in {{loop-delay}}s" >&2
   fi
   sleep {{loop-delay}}

@@ -11,7 +11,9 @@ if [ "$KEEPALIVE" = true ]; then
 fi
 
 while true; do
-  if ! ab "${OPTS[@]}" "$URL"; then
+  if ab "${OPTS[@]}" "$URL"; then
+    virtwork-heartbeat ab "run against $URL" || true
+  else
     echo "ab against $URL failed; next run in {{loop-delay}}s" >&2
   fi
   sleep {{loop-delay}}

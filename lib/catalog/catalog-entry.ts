@@ -5,6 +5,7 @@ import { checkFiles } from './_file-checks';
 import { checkManifest, entryNameProblems } from './_manifest-checks';
 import { MANIFEST_FILE, ManifestResult, parseManifest } from './manifest';
 import { CatalogSignalSpec, catalogSignalProblems } from '../signals/catalog-signals';
+import { CatalogReadinessSpec, catalogReadinessProblems } from './catalog-readiness';
 
 /** A role of a role-based entry (`virtwork-<entry>-<role>-<i>` VMs running `<role>.service`). */
 export interface CatalogRole {
@@ -85,6 +86,8 @@ export interface CatalogEntry {
   readonly service?: CatalogService;
   /** The series its VMs must move (`signals:` of workload.yaml; see docs/signals.md). */
   readonly signals?: readonly CatalogSignalSpec[];
+  /** What its VMs' health responder checks (`readiness:` of workload.yaml); undefined: every unit active. */
+  readonly readiness?: readonly CatalogReadinessSpec[];
 }
 
 /** Result of {@link checkCatalogEntry}: the entry when there is no error, and every error and warning. */
@@ -114,6 +117,7 @@ export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
   if (checked) {
     errors.push(...checked.errors.map((e) => `${where(MANIFEST_FILE)}: ${e}`));
     errors.push(...catalogSignalProblems(parsed.manifest?.signals, parsed.manifest?.roles?.map((r) => r.name), parsed.manifest?.params).map((e) => `${where(MANIFEST_FILE)}: ${e}`));
+    errors.push(...catalogReadinessProblems(parsed.manifest?.readiness, parsed.manifest?.roles?.map((r) => r.name), parsed.manifest?.params).map((e) => `${where(MANIFEST_FILE)}: ${e}`));
     warnings.push(...checked.warnings.map((w) => `${where(MANIFEST_FILE)}: ${w}`));
   }
   // Units per role and placeholders are checked against a sound manifest only: a broken (or misnamed) manifest
@@ -138,6 +142,7 @@ export function checkCatalogEntry(source: CatalogSource): CatalogCheck {
     storage: m.storage,
     service: m.service,
     ...(parsed.manifest?.signals ? { signals: parsed.manifest.signals } : {}),
+    ...(parsed.manifest?.readiness ? { readiness: parsed.manifest.readiness } : {}),
   };
   return { entry, errors, warnings };
 }

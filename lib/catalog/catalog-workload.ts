@@ -9,6 +9,7 @@ import { CatalogEntry, CatalogRole } from './catalog-entry';
 import { CatalogFile, CatalogScript } from './catalog-source';
 import { checkSafeText, substitutionText } from './catalog-params';
 import { findPlaceholders, substitute } from './placeholders';
+import { catalogReadinessChecks } from './catalog-readiness';
 
 /** Props of {@link CatalogWorkload}. */
 export interface CatalogWorkloadProps extends WorkloadProps {
@@ -100,6 +101,7 @@ export class CatalogWorkload extends Workload {
       units: [...disks.flatMap((d) => d.units), ...units],
       setup: disks.flatMap((d) => d.setup),
       dataDisks: storage.map((s) => dataDisk({ name: s.name, dataVolumeBase: s.name, serial: s.serial, size: s.size })),
+      readiness: catalogReadinessChecks(entry.readiness, role?.name, values, `${entry.location}/workload.yaml`),
     };
   }
 }

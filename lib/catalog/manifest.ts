@@ -4,6 +4,7 @@ import { show } from '../errors';
 import { didYouMean } from '../_suggest';
 import { CATALOG_PARAM_TYPES } from './catalog-params';
 import { CATALOG_SIGNAL_SHAPE } from '../signals/catalog-signals';
+import { CATALOG_READINESS_SHAPE } from './catalog-readiness';
 
 /** File name of a catalog entry's manifest. */
 export const MANIFEST_FILE = 'workload.yaml';
@@ -51,6 +52,7 @@ const MANIFEST_SHAPE = {
   storage: z.array(z.strictObject(STORAGE_SHAPE)).optional(),
   service: z.strictObject(SERVICE_SHAPE).optional(),
   signals: z.array(z.strictObject(CATALOG_SIGNAL_SHAPE)).optional(),
+  readiness: z.array(z.strictObject(CATALOG_READINESS_SHAPE)).min(1).optional(),
 };
 
 /** The zod schema of `workload.yaml`: strict at every level (unknown keys are errors). */
@@ -68,6 +70,7 @@ const KEYS: Record<string, string[]> = {
   service: Object.keys(SERVICE_SHAPE),
   'service.ports': Object.keys(PORT_SHAPE),
   signals: Object.keys(CATALOG_SIGNAL_SHAPE),
+  readiness: Object.keys(CATALOG_READINESS_SHAPE),
 };
 
 /** Result of {@link parseManifest}: the manifest, or the problems (each `<field>: <message>`). */

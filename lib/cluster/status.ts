@@ -17,6 +17,11 @@ export interface VmStatus {
   readonly phase: string;
   /** The instance's Ready condition is True. */
   readonly ready: boolean;
+  /**
+   * Why it is not ready: the Ready condition's reason and message (`-` when ready or when the instance says
+   * nothing). The guest's own reasons (which heartbeat is stale) are in its health responder: docs/troubleshooting.md.
+   */
+  readonly reason: string;
   /** Node the instance runs on, or `-`. */
   readonly node: string;
   /** Seconds since the VM was created. */
@@ -35,7 +40,7 @@ export interface StatusOptions extends RequestOptions {
   readonly now?: () => number;
 }
 
-type Vmi = k8s.KubernetesObject & { status?: { phase?: string; nodeName?: string; conditions?: Array<{ type?: string; status?: string }> } };
+type Vmi = k8s.KubernetesObject & { status?: { phase?: string; nodeName?: string; conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }> } };
 
 /** The VMs virtwork manages in a namespace (one list of VMs, one of instances), sorted by workload, role and name. */
 export async function vmStatuses(cluster: Cluster, options: StatusOptions): Promise<VmStatus[]> {
@@ -57,12 +62,21 @@ export async function vmStatuses(cluster: Cluster, options: StatusOptions): Prom
       runId: labels[LABEL_RUN_ID] ?? '-',
       phase: vmi?.status?.phase ?? 'none',
       ready: vmi ? isVmiReady(vmi) : false,
+      reason: vmi ? notReadyReason(vmi) : 'no VirtualMachineInstance',
       node: vmi?.status?.nodeName ?? '-',
       ageSeconds: Math.max(0, Math.floor((now - created) / 1000)),
     };
   });
   const key = (r: VmStatus): string => `${r.workload}\u0000${r.role}\u0000${r.vm}`;
   return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The Ready condition's `reason: message` of an instance that is not ready, else `-`. */
+function notReadyReason(vmi: Vmi): string {
+  if (isVmiReady(vmi)) return '-';
+  const c = vmi.status?.conditions?.find((x) => x.type === 'Ready');
+  const text = [c?.reason, c?.message].filter((x) => x && x.trim()).join(': ');
+  return text || '-';
 }
 
 /** `45s`, `12m`, `3h`, `2d`: an age as kubectl shows it. */

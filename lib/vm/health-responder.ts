@@ -19,12 +19,24 @@ export const RESPONDER_CONFIG = '/etc/virtwork/readiness.json';
  * One readiness check of a VM. `heartbeat`: the file `<HEARTBEAT_DIR>/<name>` was written less than `within`
  * seconds ago (of uptime, so a wall-clock step at boot does not matter); `listen`: something listens on TCP `port`
  * (read from /proc/net, no connection is made, so a single-client server like iperf3 is not disturbed); `done`: the
- * file exists (a finished one-off job).
+ * file exists (a finished one-off job); `unit`: the systemd unit is active (for a process that is the load itself,
+ * like stress-ng, whose unit stops being active when it dies; and for catalog entries that write no heartbeat).
  */
 export type ReadinessCheck =
   | { readonly kind: 'heartbeat'; readonly name: string; readonly within: number; readonly what: string }
   | { readonly kind: 'listen'; readonly name: string; readonly port: number }
-  | { readonly kind: 'done'; readonly name: string; readonly file: string; readonly what: string };
+  | { readonly kind: 'done'; readonly name: string; readonly file: string; readonly what: string }
+  | { readonly kind: 'unit'; readonly name: string; readonly unit: string };
+
+/**
+ * How fresh a heartbeat must be for a loop that beats about every `periodSeconds` when it works: two periods plus
+ * two minutes (one slow iteration on a loaded guest is not a failure; a loop that stopped making progress is).
+ */
+export function heartbeatWithin(periodSeconds: number): number {
+  return 2 * Math.ceil(periodSeconds) + 120;
+}
+
+const UNIT = /^[A-Za-z0-9:_.@\\-]+\.(service|socket|timer|path|mount|target)$/;
 
 const NAME = /^[A-Za-z0-9@._-]{1,100}$/;
 
@@ -35,6 +47,7 @@ export function responderConfig(where: string, checks: readonly ReadinessCheck[]
     if (!NAME.test(c.name) || c.name.startsWith('.')) throw new VirtworkError(`${where}: readiness check name ${show(c.name)} must be 1 to 100 letters, digits, '@', '.', '_' or '-'`);
     if (c.kind === 'heartbeat') return { ...c, within: checkInt(`${where}: readiness check ${c.name}: within`, c.within, 1, 7 * 86400), file: `${heartbeatDir}/${c.name}` };
     if (c.kind === 'listen') return { ...c, port: checkInt(`${where}: readiness check ${c.name}: port`, c.port, 1, 65535) };
+    if (c.kind === 'unit' && !UNIT.test(c.unit)) throw new VirtworkError(`${where}: readiness check ${c.name}: ${show(c.unit)} is not a systemd unit name (e.g. "virtwork-cpu.service")`);
     return c;
   });
   return `${JSON.stringify({ checks: out }, null, 2)}\n`;
@@ -55,6 +68,7 @@ export function heartbeatHelper(): WriteFile {
       'case "$NAME" in',
       "  .* | *[!A-Za-z0-9@._-]*) echo \"virtwork-heartbeat: bad name: $NAME\" >&2; exit 2 ;;",
       'esac',
+      'mkdir -p "$DIR" 2>/dev/null || true',
       'read -r UPTIME _ < /proc/uptime',
       'TMP=$(mktemp "$DIR/.$NAME.XXXXXX")',
       'printf \'%s %s\\n\' "$UPTIME" "$*" > "$TMP"',
@@ -97,6 +111,7 @@ const RESPONDER_PY = String.raw`#!/usr/bin/python3
 import argparse
 import json
 import os
+import subprocess
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -120,6 +135,16 @@ def listening(port):
     return False
 
 
+def unit_state(unit):
+    try:
+        out = subprocess.run(['systemctl', 'show', '--property=ActiveState,SubState', '--', unit],
+                             capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError) as err:
+        return 'unknown (%s)' % err
+    props = dict(line.split('=', 1) for line in out.splitlines() if '=' in line)
+    return '%s/%s' % (props.get('ActiveState', 'unknown'), props.get('SubState', 'unknown'))
+
+
 def failure(check, now):
     """Why the check fails, or None when it passes."""
     name, kind = check['name'], check['kind']
@@ -136,6 +161,9 @@ def failure(check, now):
         return None
     if kind == 'listen':
         return None if listening(check['port']) else '%s: nothing listens on TCP port %d' % (name, check['port'])
+    if kind == 'unit':
+        state = unit_state(check['unit'])
+        return None if state.startswith('active/') else '%s: unit %s is %s' % (name, check['unit'], state)
     if kind == 'done':
         return None if os.path.exists(check['file']) else '%s: %s not finished yet' % (name, check['what'])
     return '%s: unknown check kind %r' % (name, kind)
@@ -183,3 +211,29 @@ def main():
 if __name__ == '__main__':
     sys.exit(main())
 `;
+
+/** A VM's part of heartbeat readiness: files to write, a command to run before the workload units, units to enable. */
+export interface GuestHealth {
+  readonly files: readonly WriteFile[];
+  readonly runcmd: readonly (readonly string[])[];
+  readonly units: readonly { readonly name: string; readonly content: string }[];
+}
+
+/**
+ * Heartbeat readiness for one VM: the heartbeat helper and its directory always (the workload loops call the
+ * helper whether or not a probe reads it), plus the responder, its checks and its unit when `responder` is true.
+ */
+export function guestHealth(where: string, checks: readonly ReadinessCheck[], responder: boolean): GuestHealth {
+  const tmpfiles = heartbeatTmpfiles();
+  const base = [tmpfiles, heartbeatHelper()];
+  const runcmd = [['systemd-tmpfiles', '--create', tmpfiles.path]];
+  if (!responder) return { files: base, runcmd, units: [] };
+  return {
+    files: [...base, responderScript(), { path: RESPONDER_CONFIG, permissions: '0644', content: responderConfig(where, checks) }],
+    runcmd,
+    units: [{ name: RESPONDER_UNIT, content: responderUnit() }],
+  };
+}
+
+/** The VMI readiness probe that asks the responder (see docs/architecture.md, "Readiness"). */
+export const HEALTH_PROBE = { httpGet: { port: HEALTH_PORT, path: HEALTH_PATH } } as const;

@@ -1,44 +1,18 @@
-import { shellJoin } from '../_shell';
-import { WriteFile } from '../cloud-init';
 import { VirtworkError, show } from '../errors';
 import { checkInt } from '../quantity';
 import { GUEST_FAMILY_TABLE, GuestFamily } from './guest-family';
 
-/** The guest package that lets KubeVirt run probes inside the guest. */
+/** The guest package KubeVirt talks to (guest OS info, IP addresses, freeze for snapshots). */
 export const GUEST_AGENT_PACKAGE = 'qemu-guest-agent';
 /** Its systemd unit. */
 export const GUEST_AGENT_UNIT = 'qemu-guest-agent.service';
-
-/** RPCs kept blocked when virtwork opens the guest agent to exec probes: reading and writing guest files. */
-export const GUEST_AGENT_BLOCKED_RPCS = [
-  'guest-file-open', 'guest-file-close', 'guest-file-read', 'guest-file-write', 'guest-file-seek', 'guest-file-flush',
-] as const;
-
-/**
- * `/etc/sysconfig/qemu-ga` with `guest-exec` allowed. Fedora/RHEL ship the agent with `guest-exec` blocked (the
- * variable is `BLACKLIST_RPC` on RHEL 8, `FILTER_RPC_ARGS` on RHEL 9, `QEMU_GA_ARGS` later); an exec readiness
- * probe needs it, so every variant is set to block only the file RPCs. Distros whose unit reads no sysconfig
- * (Debian, Ubuntu) block nothing to begin with.
- */
-export const GUEST_AGENT_SYSCONFIG: WriteFile = {
-  path: '/etc/sysconfig/qemu-ga',
-  permissions: '0644',
-  content: [
-    '# Written by virtwork: the VMI readiness probe runs through guest-exec, so guest-exec and',
-    '# guest-exec-status are allowed; the file RPCs stay blocked.',
-    `BLACKLIST_RPC=${GUEST_AGENT_BLOCKED_RPCS.join(',')}`,
-    `FILTER_RPC_ARGS=--block-rpcs=${GUEST_AGENT_BLOCKED_RPCS.join(',')}`,
-    `QEMU_GA_ARGS=--block-rpcs=${GUEST_AGENT_BLOCKED_RPCS.join(',')}`,
-    'FSFREEZE_HOOK_PATHNAME=/etc/qemu-ga/fsfreeze-hook',
-    '',
-  ].join('\n'),
-};
 
 /**
  * Commands that make sure the guest agent runs: `start` (a no-op when it already runs, so an agent KubeVirt is
  * already talking to is never restarted mid-boot), `--no-block` so that a guest without the agent's virtio port
  * does not hold cloud-init up; `enable` only where the unit has an [Install] section (Debian's is static and
- * started by udev when the port appears).
+ * started by udev when the port appears). The readiness probe does not go through the agent (see
+ * docs/architecture.md, "Readiness"), so its RPC filter is left as the distribution ships it.
  */
 export function guestAgentRuncmd(family: GuestFamily): string[][] {
   return [
@@ -71,11 +45,15 @@ export interface ReadinessTiming {
   readonly failureThreshold?: number;
 }
 
-/** A readiness probe run inside the guest by the qemu-guest-agent. */
-export interface GuestReadinessProbe extends ReadinessTiming {
-  /** argv run in the guest; exit status 0 means ready. */
-  readonly command: readonly string[];
-}
+/**
+ * A VMI readiness probe: an HTTP GET answered inside the guest (kubelet reaches the guest through the pod network;
+ * what virtwork's workloads use, see health-responder.ts), or an argv run by the qemu-guest-agent (`guest-exec`:
+ * an escape hatch for users' own images whose agent allows it).
+ */
+export type GuestReadinessProbe = ReadinessTiming & (
+  | { readonly httpGet: { readonly port: number; readonly path: string }; readonly command?: undefined }
+  | { readonly command: readonly string[]; readonly httpGet?: undefined }
+);
 
 /** Default probe timing. */
 export const DEFAULT_READINESS_TIMING: Required<ReadinessTiming> = {
@@ -85,27 +63,22 @@ export const DEFAULT_READINESS_TIMING: Required<ReadinessTiming> = {
   failureThreshold: 10,
 };
 
-const UNIT_NAME = /^[A-Za-z0-9:_.@\\-]+\.(service|socket|timer|path|mount|target)$/;
-
-/**
- * The guest command that succeeds only when every unit is active. `systemctl is-active` with several units succeeds
- * when any one is active, so several units are checked one by one.
- */
-export function unitsActiveCommand(units: readonly string[]): string[] {
-  if (units.length === 0) throw new VirtworkError('a readiness probe needs at least one systemd unit');
-  for (const u of units) {
-    if (!UNIT_NAME.test(u)) throw new VirtworkError(`readiness probe: ${show(u)} is not a systemd unit name (e.g. "virtwork-cpu.service")`);
-  }
-  if (units.length === 1) return ['/usr/bin/systemctl', 'is-active', '--quiet', units[0]];
-  return ['/bin/sh', '-c', units.map((u) => shellJoin(['systemctl', 'is-active', '--quiet', u])).join(' && ')];
-}
+const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
 
 /** The VMI `readinessProbe` of a guest probe, timings checked (timeout below period, as KubeVirt requires). */
 export function readinessProbeSpec(where: string, p: GuestReadinessProbe): Record<string, unknown> {
-  if (p.command.length === 0 || p.command.some((a) => typeof a !== 'string' || a.length === 0)) {
-    throw new VirtworkError(`${where}: readinessProbe.command must be a non-empty argv of non-empty strings, got ${show(p.command)}`);
+  let handler: Record<string, unknown>;
+  if (p.httpGet) {
+    checkInt(`${where}: readinessProbe.httpGet.port`, p.httpGet.port, 1, 65535);
+    if (!HTTP_PATH.test(p.httpGet.path)) throw new VirtworkError(`${where}: readinessProbe.httpGet.path must be an absolute URL path (e.g. "/virtwork/ready"), got ${show(p.httpGet.path)}`);
+    handler = { httpGet: { path: p.httpGet.path, port: p.httpGet.port } };
+  } else {
+    if (!Array.isArray(p.command) || p.command.length === 0 || p.command.some((a) => typeof a !== 'string' || a.length === 0)) {
+      throw new VirtworkError(`${where}: readinessProbe.command must be a non-empty argv of non-empty strings, got ${show(p.command)}`);
+    }
+    handler = { exec: { command: [...p.command] } };
   }
-  const t = { ...DEFAULT_READINESS_TIMING, ...definedOnly(p) };
+  const t = { ...DEFAULT_READINESS_TIMING, ...definedTiming(p) };
   checkInt(`${where}: readinessProbe.initialDelaySeconds`, t.initialDelaySeconds, 0, 3600);
   checkInt(`${where}: readinessProbe.periodSeconds`, t.periodSeconds, 1, 3600);
   checkInt(`${where}: readinessProbe.timeoutSeconds`, t.timeoutSeconds, 1, 3600);
@@ -114,7 +87,7 @@ export function readinessProbeSpec(where: string, p: GuestReadinessProbe): Recor
     throw new VirtworkError(`${where}: readinessProbe.timeoutSeconds (${t.timeoutSeconds}) must be less than periodSeconds (${t.periodSeconds})`);
   }
   return {
-    exec: { command: [...p.command] },
+    ...handler,
     failureThreshold: t.failureThreshold,
     initialDelaySeconds: t.initialDelaySeconds,
     periodSeconds: t.periodSeconds,
@@ -122,6 +95,8 @@ export function readinessProbeSpec(where: string, p: GuestReadinessProbe): Recor
   };
 }
 
-function definedOnly(p: ReadinessTiming): ReadinessTiming {
-  return Object.fromEntries(Object.entries(p).filter(([k, v]) => v !== undefined && k !== 'command')) as ReadinessTiming;
+const TIMING_KEYS = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold'] as const;
+
+function definedTiming(p: ReadinessTiming): ReadinessTiming {
+  return Object.fromEntries(TIMING_KEYS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])) as ReadinessTiming;
 }

@@ -11,7 +11,8 @@ import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../
 import { VmOptions, checkVmOptions, pickVmOptions } from '../vm-options';
 import { MigrationSelection, VirtualMachineMigration, migrationIndices } from '../vm/migration';
 import { DEFAULT_GUEST_FAMILY, GuestFamily, familyPackages } from '../vm/guest-family';
-import { GUEST_AGENT_PACKAGE, GUEST_AGENT_SYSCONFIG, guestAgentRuncmd, unitsActiveCommand } from '../vm/readiness';
+import { GUEST_AGENT_PACKAGE, guestAgentRuncmd } from '../vm/readiness';
+import { HEALTH_PROBE, ReadinessCheck, guestHealth } from '../vm/health-responder';
 
 /** Props every workload accepts: its own, plus every VM option (size, storage, placement, power, secrets). */
 export interface WorkloadProps extends VmOptions {
@@ -51,8 +52,9 @@ export interface WorkloadProps extends VmOptions {
    */
   readonly dataDiskSize?: string;
   /**
-   * Give every VM a VMI readiness probe, run by the qemu-guest-agent, that succeeds only while the workload's
-   * systemd units are active (so the VMI's Ready condition means the load runs).
+   * Give every VM a VMI readiness probe (an HTTP GET answered by virtwork's health responder in the guest) that
+   * succeeds only while the workload's load flows: every heartbeat of its loops fresh, its servers listening (so the
+   * VMI's Ready condition means the load runs; see docs/workloads.md for what each workload checks).
    * @default true
    */
   readonly readinessProbe?: boolean;
@@ -94,10 +96,11 @@ export interface RoleSpec {
   /** Data disks of every VM of this role. */
   readonly dataDisks?: readonly DataDisk[];
   /**
-   * Units that must all be active for the VM to be ready (the readiness probe's check).
-   * @default every unit of `units`
+   * What must hold for the VM to be ready (the health responder's checks: heartbeats of the loops, listening
+   * servers, finished jobs, active units).
+   * @default every unit of `units` active
    */
-  readonly readyWhenActive?: readonly string[];
+  readonly readiness?: readonly ReadinessCheck[];
 }
 
 /**
@@ -179,9 +182,7 @@ export abstract class Workload extends Construct {
         ...this.vmOptions,
         dataDisks: spec.dataDisks,
         accessCredentials: this.common.accessCredentials,
-        readinessProbe: this.readinessProbe
-          ? { command: unitsActiveCommand(spec.readyWhenActive ?? spec.units.map((u) => u.name)) }
-          : undefined,
+        readinessProbe: this.readinessProbe ? HEALTH_PROBE : undefined,
       });
       added.push(vm);
       if (this.migrateIndices.includes(i)) {
@@ -209,21 +210,25 @@ export abstract class Workload extends Construct {
   protected cloudConfig(spec: RoleSpec): CloudConfig {
     const where = spec.role ? `${this.workloadName} (role ${spec.role})` : this.workloadName;
     const packages = familyPackages(where, this.guestFamily, [...(spec.packages ?? []), GUEST_AGENT_PACKAGE]);
+    const checks = spec.readiness ?? spec.units.map((u) => ({ kind: 'unit' as const, name: u.name, unit: u.name }));
+    const health = guestHealth(where, checks, this.readinessProbe);
+    const units = [...health.units, ...spec.units];
     return {
       user: this.common.ssh,
       // a golden image has them all (see `virtwork image build`): no package step (names still checked for the family)
       packages: this.vmOptions.packagesPreinstalled ? [] : packages,
       writeFiles: [
-        ...(this.readinessProbe && this.guestFamily === 'fedora' ? [GUEST_AGENT_SYSCONFIG] : []),
+        ...health.files,
         ...(spec.files ?? []),
-        ...spec.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content, permissions: '0644' })),
+        ...units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content, permissions: '0644' })),
       ],
       runcmd: [
         ...guestAgentRuncmd(this.guestFamily),
         ...(spec.setup ?? []),
+        ...health.runcmd,
         ['systemctl', 'daemon-reload'],
         ...(spec.beforeEnable ?? []),
-        ...spec.units.map((u) => ['systemctl', 'enable', '--now', ...(u.noBlock ? ['--no-block'] : []), u.name]),
+        ...units.map((u) => ['systemctl', 'enable', '--now', ...((u as UnitFile).noBlock ? ['--no-block'] : []), u.name]),
       ],
     };
   }

@@ -3,6 +3,7 @@ import { ParamInput, defineParams, int, str } from '../params';
 import { execLine, renderUnit } from '../systemd-unit';
 import { shellQuote } from '../_shell';
 import { checkMountPoint, dataDisk, dataDiskSetup } from './_disk-setup';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-disk.sh';
@@ -59,6 +60,8 @@ export class ChaosDiskWorkload extends Workload {
         },
       ],
       setup: disk.setup,
+      // beats after every fill and every release: a disk that cannot be filled (or a script that stopped) is not Ready
+      readiness: [{ kind: 'heartbeat', name: 'chaos-disk', within: heartbeatWithin(Math.max(p['fill-sleep'], p['release-sleep'])), what: 'fill or release' }],
       dataDisks: [dataDisk({ dataVolumeBase: 'virtwork-chaos-disk-data', serial: 'virtwork-chdisk', size: this.dataDiskSize })],
     });
   }
@@ -88,13 +91,19 @@ function fillScript(p: { mount: string; 'fill-percent': number; 'fill-sleep': nu
     '  FILL_KB=$((TARGET_KB - USED_KB))',
     '  if [ "$FILL_KB" -gt 0 ]; then',
     '    echo "filling $MOUNT_POINT with ${FILL_KB}K to reach ${FILL_PERCENT}%"',
-    '    fallocate -l "${FILL_KB}K" "$FILL_FILE" || dd if=/dev/zero of="$FILL_FILE" bs=1K count="$FILL_KB" status=none || true',
+    '    if fallocate -l "${FILL_KB}K" "$FILL_FILE" || dd if=/dev/zero of="$FILL_FILE" bs=1K count="$FILL_KB" status=none; then',
+    `      ${HEARTBEAT_HELPER} chaos-disk "filled to $FILL_PERCENT%" || true`,
+    '    else',
+    '      echo "could not fill $MOUNT_POINT (fallocate and dd failed)" >&2',
+    '    fi',
     '  else',
     '    echo "$MOUNT_POINT already at or above ${FILL_PERCENT}%"',
+    `    ${HEARTBEAT_HELPER} chaos-disk "already at $FILL_PERCENT%" || true`,
     '  fi',
     '  sleep "$FILL_SLEEP"',
     '  rm -f "$FILL_FILE"',
     '  echo "released $FILL_FILE"',
+    `  ${HEARTBEAT_HELPER} chaos-disk released || true`,
     '  sleep "$RELEASE_SLEEP"',
     'done',
     '',

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ParamInput, bool, defineParams, int, list, signal } from '../params';
 import { execLine, renderUnit, systemdQuote } from '../systemd-unit';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-process.sh';
@@ -81,6 +82,7 @@ export class ChaosProcessWorkload extends Workload {
           ],
         }),
       }],
+      readiness: [{ kind: 'heartbeat', name: 'chaos-process', within: heartbeatWithin(p.interval), what: 'chaos round' }],
     });
   }
 }
@@ -123,7 +125,7 @@ function chaosScript(): string {
     'protected_unit() {',
     '  local line',
     '  while IFS= read -r line; do',
-    '    if [[ $line =~ /virtwork-chaos-process\\.service(/|$) ]]; then return 0; fi',
+    '    if [[ $line =~ /virtwork-(chaos-process|health-responder)\\.service(/|$) ]]; then return 0; fi',
     '    if [ "$CHAOS_TARGET_WORKLOADS" != 1 ] && [[ $line =~ /virtwork-[^/]+\\.service(/|$) ]]; then return 0; fi',
     '  done < "/proc/$1/cgroup"',
     '  return 1',
@@ -166,6 +168,7 @@ function chaosScript(): string {
     '      log "PID $PID ($COMM) exited before the chaos action"',
     '    fi',
     '  fi',
+    `  ${HEARTBEAT_HELPER} chaos-process "round done" || true`,
     '  sleep "$CHAOS_INTERVAL"',
     'done',
     '',

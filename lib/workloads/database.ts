@@ -4,6 +4,7 @@ import { ParamInput, defineParams, int } from '../params';
 import { parseQuantity } from '../quantity';
 import { execLine, renderUnit } from '../systemd-unit';
 import { dataDisk, dataDiskSetup } from './_disk-setup';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
 import { UnitFile, Workload, WorkloadProps } from './_workload';
 import { GUEST_FAMILY_TABLE } from '../vm/guest-family';
 import { initdbScript, postgresqlDropIn, postgresqlPackageFiles, prepareScript } from './_postgresql';
@@ -56,7 +57,8 @@ export class DatabaseWorkload extends Workload {
     // Fedora: the server has one unit name; Debian: postgresql@<version>-main, started by the initdb script
     const server = this.guestFamily === 'fedora' ? [pg.serverUnit] : ['virtwork-database-initdb.service'];
     const threads = Math.min(2, p.clients);
-    const bench = `while true; do pgbench -c ${p.clients} -j ${threads} -T ${p.duration} pgbench; sleep 10; done`;
+    // a heartbeat after every pgbench run that succeeded (pgbench exits non-zero when the server or the tables fail it)
+    const bench = `while true; do pgbench -c ${p.clients} -j ${threads} -T ${p.duration} pgbench && ${HEARTBEAT_HELPER} pgbench; sleep 10; done`;
     const units: UnitFile[] = [
       ...disk.units,
       {
@@ -103,7 +105,7 @@ export class DatabaseWorkload extends Workload {
       units,
       setup: disk.setup,
       beforeEnable: pg.enable.map((u) => ['systemctl', 'enable', u]),
-      readyWhenActive: [...units.map((u) => u.name), ...(this.guestFamily === 'fedora' ? [pg.serverUnit] : [])],
+      readiness: [{ kind: 'heartbeat', name: 'pgbench', within: heartbeatWithin(p.duration + 10), what: 'pgbench run' }],
       dataDisks: [dataDisk({ dataVolumeBase: 'virtwork-database-data', serial: 'virtwork-dbdisk', size: this.dataDiskSize })],
     });
   }

@@ -4,6 +4,7 @@ import { ParamInput, defineParams, int, size } from '../params';
 import { parseQuantity } from '../quantity';
 import { execLine, renderUnit } from '../systemd-unit';
 import { dataDisk, dataDiskSetup, filesystemUsableBytes } from './_disk-setup';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 const FIO_BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
@@ -74,7 +75,9 @@ export class DiskWorkload extends Workload {
       `numjobs=${p.numjobs}`, `runtime=${p.runtime}`, 'time_based', 'group_reporting', ''];
     const seq = [...global, '[seq-write]', 'rw=write', `bs=${p['block-size-seq']}`, `numjobs=${SEQ_JOBS}`,
       `runtime=${p.runtime}`, 'time_based', 'group_reporting', ''];
-    const loop = 'while true; do fio /etc/fio/mixed-rw.fio; sleep 10; fio /etc/fio/seq-write.fio; sleep 10; done';
+    // a heartbeat after every fio run that succeeded (fio exits non-zero on an I/O error, ENOSPC, a read-only disk)
+    const beat = (profile: string) => `fio /etc/fio/${profile}.fio && ${HEARTBEAT_HELPER} disk ${profile}`;
+    const loop = `while true; do ${beat('mixed-rw')}; sleep 10; ${beat('seq-write')}; sleep 10; done`;
     this.addRole({
       packages: ['fio', ...disk.packages],
       files: [
@@ -95,6 +98,7 @@ export class DiskWorkload extends Workload {
         },
       ],
       setup: disk.setup,
+      readiness: [{ kind: 'heartbeat', name: 'disk', within: heartbeatWithin(p.runtime + 10), what: 'fio run' }],
       dataDisks: [dataDisk({ dataVolumeBase: 'virtwork-disk-data', serial: 'virtwork-disk', size: this.dataDiskSize })],
     });
   }

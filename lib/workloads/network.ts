@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ParamInput, defineParams, int } from '../params';
 import { WorkloadService, serviceHost } from '../service';
 import { execLine, renderUnit } from '../systemd-unit';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 /** Port of the iperf3 servers. */
@@ -51,6 +52,7 @@ export class NetworkWorkload extends Workload {
       role: 'server',
       packages: ['iperf3'],
       units: [unit('Virtwork iperf3 server', execLine(['/usr/bin/iperf3', '-s', '-p', String(IPERF3_PORT)]))],
+      readiness: [{ kind: 'listen', name: 'iperf3-server', port: IPERF3_PORT }],
     });
     servers.forEach((server, i) => {
       const name = this.serviceName(IPERF3_SERVICE, 'server', i);
@@ -71,7 +73,9 @@ export class NetworkWorkload extends Workload {
       this.addRole({
         role: 'client',
         packages: ['iperf3'],
-        units: [unit('Virtwork iperf3 client', execLine(['/bin/bash', '-c', `while true; do ${test}; sleep 10; done`]))],
+        // a heartbeat after every transfer that succeeded: a client whose server is unreachable is not Ready
+        units: [unit('Virtwork iperf3 client', execLine(['/bin/bash', '-c', `while true; do ${test} && ${HEARTBEAT_HELPER} iperf3-client ${host}; sleep 10; done`]))],
+        readiness: [{ kind: 'heartbeat', name: 'iperf3-client', within: heartbeatWithin(p['test-duration'] + 10), what: 'iperf3 transfer' }],
       }, 1, i);
     }
   }

@@ -110,6 +110,8 @@ export class StorageBenchWorkload extends Workload {
         },
       ],
       setup: disk.setup,
+      // a one-off matrix: Ready once every run's result is kept (the unit then stays active, RemainAfterExit)
+      readiness: [{ kind: 'done', name: 'storage-bench', file: DONE_MARKER, what: 'fio matrix' }],
       dataDisks: [dataDisk({ dataVolumeBase: 'virtwork-storage-bench-data', serial: SERIAL, size: this.dataDiskSize })],
     });
   }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ParamInput, defineParams, int, size } from '../params';
 import { WorkloadService, serviceHost } from '../service';
 import { execLine, renderUnit } from '../systemd-unit';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 /** netperf control port. */
@@ -67,6 +68,7 @@ export class TpsWorkload extends Workload {
       packages: ['netperf', 'python3'],
       files: [{ path: SERVER_SCRIPT, content: serverScript(file), permissions: '0755' }],
       units: [unit('Virtwork TPS server (netperf + HTTP)', SERVER_SCRIPT, '10')],
+      readiness: [{ kind: 'listen', name: 'netserver', port: NETPERF_CTRL_PORT }, { kind: 'listen', name: 'http-server', port: HTTP_PORT }],
     });
     servers.forEach((server, i) => {
       const name = this.serviceName(TPS_SERVICE, 'server', i);
@@ -93,6 +95,9 @@ export class TpsWorkload extends Workload {
         packages: ['netperf', 'curl'],
         files: [{ path: CLIENT_SCRIPT, content: script, permissions: '0755' }],
         units: [unit('Virtwork TPS client (netperf TCP_RR + HTTP file transfer)', CLIENT_SCRIPT, String(CYCLE_PAUSE_SECONDS))],
+        // beats after every TCP_RR run and HTTP iteration that moved data; the longest quiet stretch of a working
+        // client is one iteration, the pause between cycles and the 2 s gaps
+        readiness: [{ kind: 'heartbeat', name: 'tps-client', within: heartbeatWithin(p.duration + CYCLE_PAUSE_SECONDS + 4), what: 'TCP_RR run or HTTP transfer' }],
       }, 1, i);
     }
   }
@@ -164,7 +169,9 @@ function clientScript(o: { host: string; iterations: number; duration: number; b
     '  echo "=== TCP_RR: $ITERATIONS x ${DURATION}s ==="',
     '  for i in $(seq 1 "$ITERATIONS"); do',
     '    echo "--- TCP_RR iteration $i/$ITERATIONS ---"',
-    `    netperf -H "$SERVER" -p ${NETPERF_CTRL_PORT} -t TCP_RR -l "$DURATION" -- -r "$MSG_SIZE,$MSG_SIZE" -P ",${NETPERF_DATA_PORT}"`,
+    `    if netperf -H "$SERVER" -p ${NETPERF_CTRL_PORT} -t TCP_RR -l "$DURATION" -- -r "$MSG_SIZE,$MSG_SIZE" -P ",${NETPERF_DATA_PORT}"; then`,
+    `      ${HEARTBEAT_HELPER} tps-client "TCP_RR $i/$ITERATIONS"`,
+    '    fi',
     '    sleep 2',
     '  done',
     '}',
@@ -189,6 +196,9 @@ function clientScript(o: { host: string; iterations: number; duration: number; b
     '    echo "--- HTTP iteration $i/$ITERATIONS ---"',
     '    echo "Completed:  $count transfers in ${elapsed}s"',
     '    echo "Throughput: $((count / elapsed)) transfers/sec, $((bytes / elapsed / 1048576)) MB/s"',
+    '    if [ "$count" -gt 0 ]; then',
+    `      ${HEARTBEAT_HELPER} tps-client "HTTP $count transfers"`,
+    '    fi',
     '    sleep 2',
     '  done',
     '}',

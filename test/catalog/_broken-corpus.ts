@@ -56,7 +56,7 @@ export const BROKEN: readonly BrokenCase[] = [
   { defect: 'invalid YAML', manifest: [['packages: [demo-common]', 'packages: [demo-common']], message: `${M}: line 3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (at "params:")` },
   { defect: 'duplicate YAML key', manifest: [['packages: [demo-common]', 'packages: [demo-common]\npackages: [x]']], message: `${M}: line 3: invalid YAML: Map keys must be unique (at "packages: [x]")` },
   { defect: 'manifest is a list', files: demo({ 'workload.yaml': '- description: x\n' }), message: `${M}: manifest: must be a mapping, got [{"description":"x"}]` },
-  { defect: 'unknown top-level key', manifest: [['packages:', 'pakages:']], message: `${M}: pakages: unknown key (did you mean "packages"?); allowed keys: description, packages, params, roles, storage, service, signals` },
+  { defect: 'unknown top-level key', manifest: [['packages:', 'pakages:']], message: `${M}: pakages: unknown key (did you mean "packages"?); allowed keys: description, packages, params, roles, storage, service, signals, readiness` },
   { defect: 'unknown param field', manifest: [['    desc: Worker threads', '    descr: Worker threads']], message: `${M}: params[0].descr: unknown key (did you mean "desc"?); allowed keys: key, type, default, desc, min, max, values, pattern` },
   { defect: 'unknown param type', manifest: [['    type: int', '    type: integer']], message: `${M}: params[0].type: must be one of int, bool, string, enum, list, dict, got "integer" (did you mean "int"?)` },
   { defect: 'param without default', manifest: [['    default: 4\n', '']], message: `${M}: params[0].default: is required` },

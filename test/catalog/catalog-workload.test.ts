@@ -148,7 +148,7 @@ describe('CatalogWorkload', () => {
     expect(vms.map((v) => v.metadata.name)).toEqual(['virtwork-pair-0', 'virtwork-pair-1', 'virtwork-pair-2']);
     expect(vms.every((v) => !('virtwork/role' in v.metadata.labels))).toBe(true);
     const ud = userData(objects, 'virtwork-pair-1');
-    expect(ud.runcmd.filter((c) => c[2] === '--now').map((c) => c[3])).toEqual(['virtwork-pair-a.service', 'virtwork-pair-b.service']);
+    expect(ud.runcmd.filter((c) => c[2] === '--now').map((c) => c[3])).toEqual(['virtwork-health-responder.service', 'virtwork-pair-a.service', 'virtwork-pair-b.service']);
     expect(objects.some((o) => o.kind === 'Service')).toBe(false);
   });
 

@@ -29,7 +29,7 @@ describe('parseManifest', () => {
     expect(problems).toEqual([
       'roles[0].vmcount: unknown key (did you mean "vm-count"?); allowed keys: name, vm-count, packages',
       'service.ports[0].proto: unknown key; allowed keys: name, port, protocol',
-      'descriptoin: unknown key (did you mean "description"?); allowed keys: description, packages, params, roles, storage, service, signals',
+      'descriptoin: unknown key (did you mean "description"?); allowed keys: description, packages, params, roles, storage, service, signals, readiness',
     ]);
   });
 

@@ -5,6 +5,7 @@ import { validateCatalog } from '../../lib/catalog/validate';
 import { parseCloudConfig } from '../../lib/cloud-init';
 import { synthesize } from '../../lib/synth';
 import { K8sObject, execLines, parseManifests, validateObjects } from '../support/validators';
+import { readinessChecks } from '../workloads/_support';
 
 const SHIPPED = listCatalogEntries(SHIPPED_CATALOG_DIR);
 
@@ -54,7 +55,11 @@ describe('sysbench', () => {
     const unit = unitOf(userData(objects, 'virtwork-sysbench-0'), 'virtwork-sysbench-workload.service');
     expect(unit).toMatch(/^DynamicUser=yes$/m);
     expect(execLines(unit)).toEqual([['/bin/bash', '-c',
-      'while true; do sysbench cpu --threads=8 --cpu-max-prime=10000 --time=60 run; sleep 10; done']]);
+      'while true; do sysbench cpu --threads=8 --cpu-max-prime=10000 --time=60 run && virtwork-heartbeat sysbench; sleep 10; done']]);
+    // Ready while runs succeed: the heartbeat fresh within two rounds of 60 s + 10 s and two minutes, and writable
+    // although DynamicUser makes the rest of the file system read-only
+    expect(unit).toMatch(/^ReadWritePaths=\/run\/virtwork\/heartbeat$/m);
+    expect(readinessChecks(userData(objects, 'virtwork-sysbench-0'))).toEqual([{ kind: 'heartbeat', name: 'sysbench', within: 260, what: 'sysbench run' }]);
   });
 });
 
@@ -86,7 +91,7 @@ describe('redis-bench (the reference defects fixed)', () => {
     const [[bash, c, loop]] = execLines(unitOf(userData(objects, 'virtwork-redis-bench-client-0'), 'virtwork-redis-bench-client.service'));
     expect([bash, c]).toEqual(['/bin/bash', '-c']);
     expect(loop).toBe('while true; do valkey-benchmark -h virtwork-redis-bench -p 6379 -c 10 -n 100000 ' +
-      '-d 256 -P 1 -t lpush,lpop -q; sleep 30; done');
+      '-d 256 -P 1 -t lpush,lpop -q && virtwork-heartbeat valkey-benchmark; sleep 30; done');
     expect(loop).not.toMatch(/&& sleep/);
     const service = objects.find((o) => o.kind === 'Service')!;
     expect(service.spec.selector).toEqual({

@@ -3,6 +3,7 @@ import { parseCloudConfig } from '../../lib/cloud-init';
 import { CpuWorkload } from '../../lib/workloads/cpu';
 import { MemoryWorkload } from '../../lib/workloads/memory';
 import { K8sObject, execLines, validateObjects } from '../support/validators';
+import { fileOf } from '../workloads/_support';
 
 function synth(build: (chart: Chart) => void): K8sObject[] {
   const chart = Testing.chart();
@@ -25,8 +26,12 @@ describe('CpuWorkload', () => {
     expect(doc.packages).toEqual(['stress-ng', 'qemu-guest-agent']);
     expect(doc.runcmd).toEqual([
       ['systemctl', 'enable', 'qemu-guest-agent.service'], ['systemctl', 'start', '--no-block', 'qemu-guest-agent.service'],
-      ['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'virtwork-cpu.service'],
+      ['systemd-tmpfiles', '--create', '/etc/tmpfiles.d/virtwork-heartbeat.conf'],
+      ['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'virtwork-health-responder.service'],
+      ['systemctl', 'enable', '--now', 'virtwork-cpu.service'],
     ]);
+    // stress-ng is the load itself: Ready while its unit is active (it is restarted, and so not active, when it dies)
+    expect(JSON.parse(fileOf(doc, '/etc/virtwork/readiness.json')).checks).toEqual([{ kind: 'unit', name: 'virtwork-cpu.service', unit: 'virtwork-cpu.service' }]);
     const unit = unitOf(doc, '/etc/systemd/system/virtwork-cpu.service');
     expect(unit).toMatch(/^Description=Virtwork CPU stress workload$/m);
     expect(unit).toMatch(/^Restart=always$/m);

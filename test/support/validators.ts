@@ -87,6 +87,15 @@ export function shellcheckProblems(script: string, name = 'script'): string[] {
   });
 }
 
+/** Python 3 syntax errors of a script (the guest's python3 compiles it the same way); [] when clean. */
+export function pythonProblems(script: string, name = 'script'): string[] {
+  return cached('python3', script, () => {
+    const r = spawnSync('python3', ['-c', 'import sys; compile(sys.stdin.read(), "script", "exec")'], { input: script, encoding: 'utf8' });
+    if (r.error) throw new Error(`python3 is not installed: ${r.error.message}`);
+    return r.status === 0 ? [] : [`${name}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`];
+  });
+}
+
 /** Splits an `Exec*=` value the way systemd does (quotes, C escapes, `%%`, `$$`) into argv. */
 export function splitExecLine(line: string): string[] {
   const argv: string[] = [];
@@ -148,6 +157,8 @@ export function userDataProblems(userData: string, where = 'user-data'): string[
         const c = argv.indexOf('-c');
         if (/(^|\/)(ba)?sh$/.test(argv[0]) && c === 1) problems.push(...shellcheckProblems(argv[2], `${where}: ${file.path} ${argv[0]} -c`));
       }
+    } else if (/^#!\S*python3\b/.test(file.content)) {
+      problems.push(...pythonProblems(file.content, `${where}: ${file.path}`));
     } else if (file.content.startsWith('#!')) {
       problems.push(...shellcheckProblems(file.content, `${where}: ${file.path}`));
     }

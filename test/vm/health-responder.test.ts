@@ -12,6 +12,8 @@ describe('health responder and heartbeat helper, run for real', () => {
   let child: ChildProcess;
   let port: number;
   let listener: Server;
+  let listenPort: number;
+  const listenPortOf = () => listenPort;
   const uptime = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   const beat = (name: string, ...note: string[]) =>
     spawnSync('bash', [join(dir, 'virtwork-heartbeat'), name, ...note], { encoding: 'utf8', env: { ...process.env, VIRTWORK_HEARTBEAT_DIR: join(dir, 'hb') } });
@@ -27,17 +29,31 @@ describe('health responder and heartbeat helper, run for real', () => {
     writeFileSync(join(dir, 'responder.py'), responderScript().content);
     listener = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => listener.once('listening', r));
-    const listenPort = (listener.address() as AddressInfo).port;
+    listenPort = (listener.address() as AddressInfo).port;
     writeFileSync(join(dir, 'readiness.json'), responderConfig('test', [
       { kind: 'heartbeat', name: 'virtwork-network.service', within: 60, what: 'iperf3 transfer to the server' },
       { kind: 'listen', name: 'iperf3-server', port: listenPort },
       { kind: 'done', name: 'matrix', file: join(dir, 'done'), what: 'fio matrix' },
+      { kind: 'unit', name: 'cpu', unit: 'virtwork-cpu.service' },
     ], join(dir, 'hb')));
+    // a stand-in systemctl (systemd is not PID 1 here; the guest tier asks the real one): the state of the unit
+    // named in $dir/unit-state, as `systemctl show --property=ActiveState,SubState -- UNIT` prints it
+    spawnSync('mkdir', ['-p', join(dir, 'bin')]);
+    writeFileSync(join(dir, 'unit-state'), 'active running');
+    writeFileSync(join(dir, 'bin', 'systemctl'), [
+      '#!/bin/bash',
+      '[ "$1 $2 $3 $4" = "show --property=ActiveState,SubState -- virtwork-cpu.service" ] || { echo "unexpected: $*" >&2; exit 1; }',
+      `read -r a s < ${JSON.stringify(join(dir, 'unit-state'))}`,
+      'printf "ActiveState=%s\\nSubState=%s\\n" "$a" "$s"',
+      '',
+    ].join('\n'), { mode: 0o755 });
     const free = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => free.once('listening', r));
     port = (free.address() as AddressInfo).port;
     await new Promise((r) => free.close(r));
-    child = spawn('python3', [join(dir, 'responder.py'), '--config', join(dir, 'readiness.json'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('python3', [join(dir, 'responder.py'), '--config', join(dir, 'readiness.json'), '--port', String(port), '--bind', '127.0.0.1'], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+    });
     for (let i = 0; i < 100; i++) {
       try { await ask(); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
     }
@@ -76,6 +92,18 @@ describe('health responder and heartbeat helper, run for real', () => {
     const r = await ask();
     expect(r.status).toBe(503);
     expect(r.body).toMatch(/^iperf3-server: nothing listens on TCP port \d+$/m);
+  });
+
+  it('answers 503 while a unit check\'s unit is not active, naming its state', async () => {
+    beat('virtwork-network.service');
+    listener = createServer().listen(listenPortOf(), '127.0.0.1');
+    await new Promise((r) => listener.once('listening', r));
+    expect((await ask()).status).toBe(200);
+    writeFileSync(join(dir, 'unit-state'), 'activating auto-restart');
+    const r = await ask();
+    expect(r.status).toBe(503);
+    expect(r.body.split('\n').slice(1)).toEqual(['cpu: unit virtwork-cpu.service is activating/auto-restart', '']);
+    writeFileSync(join(dir, 'unit-state'), 'active running');
   });
 
   it('answers 404 on any other path', async () => {

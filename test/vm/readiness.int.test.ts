@@ -6,9 +6,9 @@ import { describeIntegration, FakeKubevirt, startFakeKubevirt, testKubeConfig, u
 import { KUBECONFIG_ENV } from '../harness/cluster-env';
 import { runApplyCli, scratchDir } from '../cluster/_run';
 
-type Vmi = k8s.KubernetesObject & { spec: { readinessProbe?: { exec?: { command: string[] }; initialDelaySeconds?: number } } };
+type Vmi = k8s.KubernetesObject & { spec: { readinessProbe?: { httpGet?: { path: string; port: number }; initialDelaySeconds?: number } } };
 
-describeIntegration('readiness: virtwork-apply wait waits for the Ready condition the guest-agent probe drives', () => {
+describeIntegration('readiness: virtwork-apply wait waits for the Ready condition the health-responder probe drives', () => {
   const namespace = useTestNamespace('ready');
   let fake: FakeKubevirt;
   let dir: string;
@@ -36,13 +36,15 @@ describeIntegration('readiness: virtwork-apply wait waits for the Ready conditio
     const vms = run.events.filter((e) => e.event === 'vm' && e.name).map((e) => [e.name, e.outcome, e.reason ?? '-']).sort();
     expect(vms).toEqual([['virtwork-cpu-0', 'ready', '-'], ['virtwork-cpu-1', 'timeout', 'GuestNotRunning']]);
 
-    // AND the instances carry the probe KubeVirt runs through the guest agent: Ready only while the unit is active
+    // AND the instances (made by KubeVirt from the VM template, through the API server's CRD schema) carry the
+    // HTTP probe kubelet sends to the guest's health responder
     const api = k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
     const vmi = await api.read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'virtwork-cpu-1', namespace } }) as Vmi;
-    expect(vmi.spec.readinessProbe).toMatchObject({ exec: { command: ['/usr/bin/systemctl', 'is-active', '--quiet', 'virtwork-cpu.service'] }, initialDelaySeconds: 120 });
+    expect(vmi.spec.readinessProbe).toMatchObject({ httpGet: { path: '/virtwork/ready', port: 8099 }, initialDelaySeconds: 120 });
 
-    // AND status shows per VM whether it is Ready (for storage-bench: whether its matrix is complete)
+    // AND status shows per VM whether it is Ready (for storage-bench: whether its matrix is complete), and why not
     const status = await runApplyCli([...globals, 'status', '--run-id', 'ready-1']);
-    expect(status.events.filter((e) => e.event === 'vm').map((e) => [e.vm, e.ready])).toEqual([['virtwork-cpu-0', true], ['virtwork-cpu-1', false]]);
+    const rows = status.events.filter((e) => e.event === 'vm').map((e) => [e.vm, e.ready, e.reason]);
+    expect(rows).toEqual([['virtwork-cpu-0', true, '-'], ['virtwork-cpu-1', false, expect.stringMatching(/^GuestNotRunning/)]]);
   });
 });

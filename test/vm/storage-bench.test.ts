@@ -1,6 +1,6 @@
-import { StorageBenchWorkload } from '../../lib/workloads/storage-bench';
+import { DONE_MARKER, StorageBenchWorkload } from '../../lib/workloads/storage-bench';
 import { validateObjects } from '../support/validators';
-import { entry, execStart, fileOf, find, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from '../workloads/_support';
+import { entry, execStart, fileOf, find, names, own, readinessChecks, runSandboxed, sandboxMissing, synth, unitOf, userData } from '../workloads/_support';
 
 const VM = 'virtwork-storage-bench-0';
 const ini = (text: string) => text.split('\n').filter((l) => l !== '');
@@ -38,10 +38,9 @@ describe('StorageBenchWorkload', () => {
     expect([entry(unit, 'Type'), entry(unit, 'RemainAfterExit'), entry(unit, 'Restart')]).toEqual(['oneshot', 'yes', 'on-failure']);
     expect(execStart(unit)).toEqual(['/usr/local/bin/virtwork-storage-bench.sh']);
     expect(own(doc).runcmd).toContainEqual(['systemctl', 'enable', '--now', '--no-block', 'virtwork-storage-bench.service']);
-    // the probe needs both the disk setup and the bench unit active: a oneshot is active only after it succeeded
-    expect(find(objs, 'VirtualMachine', VM).spec.template.spec.readinessProbe.exec.command).toEqual([
-      '/bin/sh', '-c', 'systemctl is-active --quiet virtwork-disk-setup-bench.service && systemctl is-active --quiet virtwork-storage-bench.service',
-    ]);
+    // Ready once the script has kept every result and written its marker (a oneshot: load once, then done)
+    expect(readinessChecks(doc)).toEqual([{ kind: 'done', name: 'storage-bench', file: DONE_MARKER, what: 'fio matrix' }]);
+    expect(find(objs, 'VirtualMachine', VM).spec.template.spec.readinessProbe.httpGet).toEqual({ path: '/virtwork/ready', port: 8099 });
   });
 
   it('drives a raw device without a file system with dataDisk.volumeMode Block', () => {

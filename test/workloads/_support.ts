@@ -3,7 +3,8 @@ import { Chart, Testing } from 'cdk8s';
 import { parseCloudConfig } from '../../lib/cloud-init';
 import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
 import { GUEST_FAMILIES } from '../../lib/vm/guest-family';
-import { GUEST_AGENT_PACKAGE, GUEST_AGENT_SYSCONFIG, guestAgentRuncmd } from '../../lib/vm/readiness';
+import { GUEST_AGENT_PACKAGE, guestAgentRuncmd } from '../../lib/vm/readiness';
+import { RESPONDER_CONFIG, RESPONDER_UNIT, guestHealth } from '../../lib/vm/health-responder';
 import { K8sObject, execLines, hasCommand } from '../support/validators';
 
 /** A parsed `#cloud-config` as the workloads emit it. */
@@ -74,18 +75,30 @@ export function bashProgram(unit: string): string {
 export const paths = (doc: UserData) => doc.write_files.map((f) => f.path);
 
 /**
- * The workload's own part of a user-data: what the Workload base adds to every VM (the guest agent package, its
- * sysconfig file and start commands) left out, so that tests pin the workload's packages, files and commands.
+ * The workload's own part of a user-data: what the Workload base adds to every VM (the guest agent package and
+ * start commands, the heartbeat helper and the health responder with its unit) left out, so that tests pin the
+ * workload's packages, files and commands.
  */
 export function own(doc: UserData): { packages: string[]; paths: string[]; permissions: string[]; runcmd: string[][] } {
-  const agentCmds = GUEST_FAMILIES.flatMap((f) => guestAgentRuncmd(f)).map((c) => JSON.stringify(c));
-  const files = doc.write_files.filter((f) => f.path !== GUEST_AGENT_SYSCONFIG.path);
+  const health = guestHealth('test', [{ kind: 'listen', name: 'x', port: 1 }], true);
+  const agentCmds = [...GUEST_FAMILIES.flatMap((f) => guestAgentRuncmd(f)), ...health.runcmd, ['systemctl', 'enable', '--now', RESPONDER_UNIT]]
+    .map((c) => JSON.stringify(c));
+  const baseFiles = [...health.files.map((f) => f.path), `/etc/systemd/system/${RESPONDER_UNIT}`];
+  const files = doc.write_files.filter((f) => !baseFiles.includes(f.path));
   return {
     packages: (doc.packages ?? []).filter((p) => p !== GUEST_AGENT_PACKAGE),
     paths: files.map((f) => f.path),
     permissions: files.map((f) => f.permissions),
     runcmd: doc.runcmd.filter((c) => !agentCmds.includes(JSON.stringify(c))),
   };
+}
+
+/** The health responder's checks of a VM (its `/etc/virtwork/readiness.json`), without the derived file paths. */
+export function readinessChecks(doc: { write_files: { path: string; content: string }[] }): Record<string, unknown>[] {
+  const file = doc.write_files.find((f) => f.path === RESPONDER_CONFIG);
+  if (!file) throw new Error(`no ${RESPONDER_CONFIG} in write_files (is the readiness probe off?)`);
+  const checks = JSON.parse(file.content).checks as Record<string, unknown>[];
+  return checks.map(({ file: _file, ...c }) => (c.kind === 'done' ? { ...c, file: _file } : c));
 }
 
 /** Shell values that must never break out of a script or unit. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DatabaseWorkload, POSTGRESQL_DROP_IN } from '../../lib/workloads/database';
 import { shellcheckProblems, validateObjects } from '../support/validators';
-import { HOSTILE, UserData, bashProgram, byKind, entries, entry, fileOf, find, names, own, synth, unitOf, userData } from './_support';
+import { HOSTILE, UserData, bashProgram, byKind, entries, entry, fileOf, find, names, own, readinessChecks, synth, unitOf, userData } from './_support';
 
 const UNITS = [
   'virtwork-disk-setup-database.service',
@@ -78,7 +78,7 @@ describe('DatabaseWorkload', () => {
     ]);
     const unit = unitOf(doc, 'virtwork-database.service');
     expect(entry(unit, 'Description')).toBe('Virtwork database benchmark workload');
-    expect(bashProgram(unit)).toBe('while true; do pgbench -c 10 -j 2 -T 300 pgbench; sleep 10; done');
+    expect(bashProgram(unit)).toBe('while true; do pgbench -c 10 -j 2 -T 300 pgbench && /usr/local/bin/virtwork-heartbeat pgbench; sleep 10; done');
     expect(entry(unit, 'Restart')).toBe('always');
     const vm = find(objs, 'VirtualMachine', 'virtwork-database-0');
     expect(vm.spec.dataVolumeTemplates.map((d: any) => d.metadata.name)).toEqual(['virtwork-database-data-virtwork-database-0']);
@@ -129,10 +129,10 @@ describe('DatabaseWorkload', () => {
     expect(shellcheckProblems(prepare)).toEqual([]);
   });
 
-  it('counts PostgreSQL among the units that must be active for readiness', () => {
-    const vm = find(synth((c) => new DatabaseWorkload(c, 'database')), 'VirtualMachine', 'virtwork-database-0');
-    const probe = JSON.stringify(vm.spec.template.spec.readinessProbe);
-    for (const u of [...UNITS, 'postgresql.service']) expect(probe).toContain(u);
+  it('is Ready only while pgbench runs succeed (which needs the disk, PostgreSQL and the tables)', () => {
+    const objs = synth((c) => new DatabaseWorkload(c, 'database', { params: { duration: 120 } }));
+    expect(readinessChecks(userData(objs, 'virtwork-database-0'))).toEqual([{ kind: 'heartbeat', name: 'pgbench', within: 380, what: 'pgbench run' }]);
+    expect(find(objs, 'VirtualMachine', 'virtwork-database-0').spec.template.spec.readinessProbe.httpGet).toEqual({ path: '/virtwork/ready', port: 8099 });
   });
 
   it.each([
@@ -142,7 +142,7 @@ describe('DatabaseWorkload', () => {
     ['a single client (the reference ran -j 2, which pgbench rejects)', { clients: 1 }, ['-c', '1', '-j', '1', '-T', '300']],
   ])('wires params: %s', (_, params, args) => {
     const doc = userData(synth((c) => new DatabaseWorkload(c, 'database', { params })), 'virtwork-database-0');
-    expect(bashProgram(unitOf(doc, 'virtwork-database.service'))).toBe(`while true; do pgbench ${args.join(' ')} pgbench; sleep 10; done`);
+    expect(bashProgram(unitOf(doc, 'virtwork-database.service'))).toBe(`while true; do pgbench ${args.join(' ')} pgbench && /usr/local/bin/virtwork-heartbeat pgbench; sleep 10; done`);
   });
 
   it('names VMs, DataVolumes and labels per index', () => {

@@ -1,6 +1,6 @@
 import { DiskWorkload } from '../../lib/workloads/disk';
 import { validateObjects } from '../support/validators';
-import { HOSTILE, bashProgram, byKind, entries, entry, fileOf, find, names, own, synth, unitOf, userData } from './_support';
+import { HOSTILE, bashProgram, byKind, entries, entry, fileOf, find, names, own, readinessChecks, synth, unitOf, userData } from './_support';
 
 const ini = (text: string) => text.split('\n').filter((l) => l !== '');
 
@@ -40,7 +40,9 @@ describe('DiskWorkload', () => {
     expect(entry(unit, 'Description')).toBe('Virtwork disk I/O workload');
     expect(entry(unit, 'Restart')).toBe('always');
     expect(entry(unit, 'RestartSec')).toBe('10');
-    expect(bashProgram(unit)).toBe('while true; do fio /etc/fio/mixed-rw.fio; sleep 10; fio /etc/fio/seq-write.fio; sleep 10; done');
+    expect(bashProgram(unit)).toBe('while true; do fio /etc/fio/mixed-rw.fio && /usr/local/bin/virtwork-heartbeat disk mixed-rw; sleep 10; fio /etc/fio/seq-write.fio && /usr/local/bin/virtwork-heartbeat disk seq-write; sleep 10; done');
+    // Ready only while fio runs succeed: one heartbeat per run, fresh within two runs (300 s + 10 s pause) and two minutes
+    expect(readinessChecks(doc)).toEqual([{ kind: 'heartbeat', name: 'disk', within: 740, what: 'fio run' }]);
     expect(validateObjects(objs)).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
 import { NetworkWorkload } from '../../lib/workloads/network';
 import { TpsWorkload } from '../../lib/workloads/tps';
 import { validateObjects } from '../support/validators';
-import { HOSTILE, bashProgram, selectedVms, byKind, entry, execStart, find, names, own, synth, unitOf, userData } from './_support';
+import { HOSTILE, bashProgram, selectedVms, byKind, entry, execStart, find, names, own, readinessChecks, synth, unitOf, userData } from './_support';
 
 /** The host a client's bash loop connects to (`iperf3 -c <host>`). */
 const clientHost = (program: string) => /iperf3 -c (\S+)/.exec(program)![1];
@@ -33,8 +33,15 @@ describe('NetworkWorkload', () => {
     const client = unitOf(userData(objs, 'virtwork-network-client-0'), 'virtwork-network.service');
     expect(entry(client, 'Description')).toBe('Virtwork iperf3 client');
     expect(bashProgram(client)).toBe(
-      'while true; do iperf3 -c virtwork-iperf3-server -p 5201 -t 60 -P 4 --bidir; sleep 10; done',
+      'while true; do iperf3 -c virtwork-iperf3-server -p 5201 -t 60 -P 4 --bidir && /usr/local/bin/virtwork-heartbeat iperf3-client virtwork-iperf3-server; sleep 10; done',
     );
+    // Ready means: the server listens; the client's transfers succeed (a heartbeat per transfer, fresh within two
+    // rounds of 60 s + 10 s and two minutes), so a client that cannot reach its server is not Ready
+    expect(readinessChecks(userData(objs, 'virtwork-network-server-0'))).toEqual([{ kind: 'listen', name: 'iperf3-server', port: 5201 }]);
+    expect(readinessChecks(userData(objs, 'virtwork-network-client-0'))).toEqual([
+      { kind: 'heartbeat', name: 'iperf3-client', within: 260, what: 'iperf3 transfer' },
+    ]);
+    expect(find(objs, 'VirtualMachine', 'virtwork-network-client-0').spec.template.spec.readinessProbe.httpGet).toEqual({ path: '/virtwork/ready', port: 8099 });
     const svc = find(objs, 'Service', 'virtwork-iperf3-server');
     expect(svc.metadata.namespace).toBe('load');
     expect(svc.spec.ports).toEqual([{ name: 'iperf3', port: 5201, targetPort: 5201, protocol: 'TCP' }]);

@@ -11,7 +11,7 @@ export interface StatusCommandOptions {
 /** `virtwork-apply status`: a table of the VMs virtwork manages in a namespace. */
 export function statusCommand(ctx: ApplyContext, setExit: (code: number) => void): Command {
   return new Command('status')
-    .description('Show the VMs virtwork manages in a namespace: workload, role, VM, instance phase, ready, node, age')
+    .description('Show the VMs virtwork manages in a namespace: workload, role, VM, instance phase, ready (and why not), node, age')
     .option('--run-id <id>', 'only the VMs of this run')
     .addHelpText('after', `
 Examples:
@@ -32,10 +32,15 @@ Exit codes: 0 listed (even when empty), 1 error, 2 usage.`)
           return APPLY_EXIT.ok;
         }
         const wide = reporter.format === 'wide';
-        reporter.table([...(wide ? ['NAMESPACE'] : []), 'WORKLOAD', 'ROLE', 'VM', 'PHASE', 'READY', 'NODE', 'AGE', 'RUN ID', ...(wide ? ['AGE (S)'] : [])], rows.map((r) => [
-          ...(wide ? [namespace] : []), r.workload, r.role, r.vm, r.phase, r.ready ? 'yes' : 'no', r.node, formatAge(r.ageSeconds), r.runId, ...(wide ? [r.ageSeconds] : []),
+        reporter.table([...(wide ? ['NAMESPACE'] : []), 'WORKLOAD', 'ROLE', 'VM', 'PHASE', 'READY', 'NODE', 'AGE', 'RUN ID', ...(wide ? ['AGE (S)', 'REASON'] : [])], rows.map((r) => [
+          ...(wide ? [namespace] : []), r.workload, r.role, r.vm, r.phase, r.ready ? 'yes' : 'no', r.node, formatAge(r.ageSeconds), r.runId, ...(wide ? [r.ageSeconds, r.reason] : []),
         ]));
         reporter.line(`${rows.filter((r) => r.ready).length}/${rows.length} VMs ready in namespace ${namespace}`);
+        const notReady = rows.filter((r) => !r.ready && r.reason !== '-');
+        if (!wide) notReady.forEach((r) => reporter.line(`  ${r.vm} not ready: ${r.reason}`));
+        if (rows.some((r) => !r.ready && r.phase === 'Running')) {
+          reporter.line('  a running VM that is not ready: its guest says why at GET :8099/virtwork/ready (docs/troubleshooting.md, "NotReady")');
+        }
         return APPLY_EXIT.ok;
       }));
     });
