@@ -51,7 +51,7 @@ export interface WorkloadSelection {
   /** VM options of this workload; they win over the input's (see mergeVmOptions). */
   readonly vm?: VmOptions;
   /**
-   * Guest-agent readiness probe on every VM.
+   * Readiness probe (the guest's health responder) on every VM.
    * @default true
    */
   readonly readinessProbe?: boolean;

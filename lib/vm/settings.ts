@@ -190,7 +190,7 @@ export const VM_SETTINGS = {
   }),
   readinessProbe: setting(boolKind(), {
     key: 'readiness-probe', env: 'VIRTWORK_READINESS_PROBE', flag: '--readiness-probe <true|false>', default: true, perWorkload: true,
-    description: 'Guest-agent readiness probe: the VMI is Ready only while the workload\'s systemd units are active.',
+    description: 'Readiness probe (HTTP, answered by the guest\'s health responder): the VMI is Ready only while the workload\'s load flows (heartbeats fresh, servers listening).',
   }),
   packagesPreinstalled: setting(boolKind(), {
     key: 'packages-preinstalled', env: 'VIRTWORK_PACKAGES_PREINSTALLED', flag: '--packages-preinstalled <true|false>', default: false, perWorkload: true,

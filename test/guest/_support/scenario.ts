@@ -6,6 +6,7 @@ import { QemuGuest, GuestDisk, SocketNic, USER_NIC_MAC, writeSeed } from './qemu
 import { ProbeResult, probePort, runProbe, waitReady } from './probe';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
+import { HEALTH_PORT, RESPONDER_CONFIG, RESPONDER_UNIT } from '../../../lib/vm/health-responder';
 
 /** One qemu guest of the tier, running the user-data of one or more synthesized VMs (merged). */
 export interface GuestPlan {
@@ -56,12 +57,12 @@ export class BootedGuest {
 
   /** Probes VM `vm` once. */
   public probeOnce(vm: SynthVm): Promise<ProbeResult> {
-    return runProbe(vm.probe!, this.target());
+    return runProbe(this.probeOf(vm), this.target());
   }
 
   /** Waits until VM `vm`'s readinessProbe passes; records ms since qemu started; undefined when it never does. */
   public async waitReady(vm: SynthVm, timeoutMs: number): Promise<{ ready: boolean; last: ProbeResult }> {
-    const r = await waitReady(vm.probe!, this.target(), timeoutMs);
+    const r = await waitReady(this.probeOf(vm), this.target(), timeoutMs);
     const ms = r.readyAfterMs === undefined ? undefined : Date.now() - this.qemu.startedAt;
     this.boots[this.boots.length - 1].readyMs[vm.name] = ms;
     return { ready: r.readyAfterMs !== undefined, last: r.last };
@@ -83,6 +84,13 @@ export class BootedGuest {
     }
   }
 
+  /** The probe of `vm` as booted in this guest (its own responder port when several VMs share the guest). */
+  private probeOf(vm: SynthVm) {
+    const booted = this.plan.vms.find((v) => v.name === vm.name);
+    if (!booted?.probe) throw new Error(`${this.plan.name}: ${vm.name} is not in this guest, or has no readinessProbe`);
+    return booted.probe;
+  }
+
   private target() {
     return {
       agent: this.qemu.agent,
@@ -96,7 +104,8 @@ export class BootedGuest {
 }
 
 /** Prepares a guest: merged user-data, NoCloud seed, disks of the first VM (plus data disks of the others), forwards. */
-export async function prepareGuest(plan: GuestPlan): Promise<BootedGuest> {
+export async function prepareGuest(given: GuestPlan): Promise<BootedGuest> {
+  const plan = { ...given, vms: ownResponders(given.vms) };
   const env = tierEnv();
   const dir = join(env.workDir, plan.name);
   mkdirSync(dir, { recursive: true });
@@ -124,6 +133,32 @@ export async function prepareGuest(plan: GuestPlan): Promise<BootedGuest> {
     socketNic: plan.socket, maxSeconds: env.guestMaxSeconds, pidFile: env.pidFile,
   });
   return new BootedGuest(plan, qemu, ports);
+}
+
+/**
+ * Several VMs in one guest stand for several guests: each VM's health responder gets its own config file, unit and
+ * port (HEALTH_PORT + its index), and its probe that port, so that each VM's probe asks its own checks only (one
+ * shared config would make the last VM's checks everybody's). A guest of one VM is booted exactly as synthesized.
+ */
+export function ownResponders(vms: readonly SynthVm[]): SynthVm[] {
+  if (vms.filter((v) => v.probe?.httpGet?.port === HEALTH_PORT).length < 2) return [...vms];
+  return vms.map((v, i) => {
+    if (v.probe?.httpGet?.port !== HEALTH_PORT) return v;
+    const port = HEALTH_PORT + i;
+    const config = RESPONDER_CONFIG.replace(/\.json$/, `-${i}.json`);
+    const unit = RESPONDER_UNIT.replace(/\.service$/, `-${i}.service`);
+    const doc = parse(v.userData) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
+    for (const f of doc.write_files) {
+      if (f.path === RESPONDER_CONFIG) f.path = config;
+      if (f.path === `/etc/systemd/system/${RESPONDER_UNIT}`) {
+        f.path = `/etc/systemd/system/${unit}`;
+        f.content = f.content.replace(` --config ${RESPONDER_CONFIG} `, ` --config ${config} `).replace(` --port ${HEALTH_PORT} `, ` --port ${port} `);
+        if (!f.content.includes(config) || !f.content.includes(`--port ${port}`)) throw new Error(`${v.name}: the responder unit changed shape; update ownResponders`);
+      }
+    }
+    doc.runcmd = doc.runcmd.map((c) => c.map((a) => (a === RESPONDER_UNIT ? unit : a)));
+    return { ...v, userData: `#cloud-config\n${stringify(doc, { version: '1.1', lineWidth: 0, blockQuote: 'literal' })}`, probe: { ...v.probe, httpGet: { ...v.probe.httpGet, port } } };
+  });
 }
 
 /** The user-mode NIC's address, as slirp's DHCP would hand it out (10.0.2.0/24, gateway 10.0.2.2). */
