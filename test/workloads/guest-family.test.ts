@@ -1,3 +1,4 @@
+import { shellcheckProblems } from '../support/validators';
 import { SHIPPED_CATALOG_DIR, catalogRegistry, listCatalogEntries, loadCatalogEntries } from '../../lib/catalog';
 import { synthesize } from '../../lib/synth';
 import { GUEST_FAMILIES, GUEST_FAMILY_TABLE, GuestFamily, familyPackages } from '../../lib/vm/guest-family';
@@ -62,6 +63,11 @@ describe('guest family debian', () => {
     expect(setup).toContain(`MOUNT_POINT=${GUEST_FAMILY_TABLE.debian.postgresql.dataDir}`);
     const initdb = fileOf(doc, '/usr/local/bin/virtwork-database-initdb.sh');
     expect(initdb).toContain('pg_createcluster -d "$DATA_DIR" "$VERSION" main');
+    // a new root disk (containerDisk after a restart) takes the cluster on the data disk over from the configuration
+    // kept beside it, because pg_createcluster cannot adopt a data directory without its postgresql.conf
+    expect(initdb).toContain('cp -a "$SAVED" "$CONF"');
+    expect(initdb).toContain('SAVED="$DATA_DIR/.virtwork-conf"');
+    expect(shellcheckProblems(initdb)).toEqual([]);
     expect(initdb).not.toContain('postgresql-setup');
     expect(doc.runcmd).not.toContainEqual(['systemctl', 'enable', 'postgresql.service']);
   });
