@@ -23,4 +23,34 @@ describe('yamlDocumentWriter', () => {
     for (const doc of [...docs, ...docs]) expect(write(doc)).toBe(stringify(doc, YAML_OPTIONS));
   });
 
+  it('GIVEN 3,000 random documents (nested maps and lists, every scalar type, empty and undefined values) WHEN written THEN the bytes equal yaml.stringify', () => {
+    const write = yamlDocumentWriter();
+    let seed = 19;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const SCALARS: unknown[] = [...HOSTILE, 0, -0, 1, -7, 0.1, 1e21, 2 ** 53 + 2, NaN, Infinity, -Infinity, true, false, null, undefined, 10n];
+    const value = (depth: number): unknown => {
+      const r = rand(10);
+      if (depth > 4 || r < 5) return SCALARS[rand(SCALARS.length)];
+      if (r < 8) {
+        const o: Record<string, unknown> = {};
+        for (let i = rand(5); i > 0; i--) o[HOSTILE[rand(HOSTILE.length)] + (rand(3) === 0 ? String(rand(100)) : '')] = value(depth + 1);
+        return o;
+      }
+      return Array.from({ length: rand(5) }, () => value(depth + 1));
+    };
+    for (let i = 0; i < 3000; i++) {
+      const doc = { root: value(0), [HOSTILE[rand(HOSTILE.length)]]: value(1) };
+      expect(write(doc)).toBe(stringify(doc, YAML_OPTIONS));
+    }
+  });
+
+  it('GIVEN what it does not lay out itself (a long key, a class instance, a Map, a top-level list) WHEN written THEN yaml.stringify writes it', () => {
+    const write = yamlDocumentWriter();
+    const docs: unknown[] = [{ ['k'.repeat(1100)]: 1 }, { when: new Date(0) }, { m: new Map([['a', 1]]) }, [{ a: 1 }], 'top', 5];
+    for (const doc of docs) expect(write(doc)).toBe(stringify(doc, YAML_OPTIONS));
+  });
+
 });
