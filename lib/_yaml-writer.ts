@@ -21,6 +21,22 @@ type StringifyContext = Parameters<StringStringify>[1];
 type Options = DocumentOptions & SchemaOptions & ToStringOptions & { aliasDuplicateObjects: boolean };
 type Rendered = { text: string; chompKeep: boolean };
 
+/** Options of {@link yamlDocumentWriter}. */
+export interface YamlWriterOptions {
+  /**
+   * The bytes of `stringify(obj, { lineWidth: 0, blockQuote: 'literal' })`, `yaml`'s defaults otherwise: an object met
+   * twice in a document is written as an anchor and aliases (such a document takes `yaml`'s own path). Without it, the
+   * bytes of `stringify(obj, YAML_OPTIONS)`: an object used twice is written twice.
+   * @default false
+   */
+  readonly aliasDuplicateObjects?: boolean;
+  /**
+   * Distinct strings the memo holds before it is emptied (a writer kept for a whole process stays bounded).
+   * @default unbounded
+   */
+  readonly maxMemoStrings?: number;
+}
+
 /** Thrown by the structural walk for a value it does not lay out itself; the document then takes `yaml`'s own path. */
 const NOT_PLAIN = Symbol('not plain data');
 /** `yaml` writes a key longer than this as an explicit `? key` (left to `yaml`). */
@@ -44,9 +60,12 @@ const MAX_IMPLICIT_KEY = 1024;
  * `yaml`'s own path for that document, through the same scalar memo. Use one writer per synthesis: the memo lives as
  * long as the writer.
  */
-export function yamlDocumentWriter(): (obj: unknown) => string {
+export function yamlDocumentWriter(o: YamlWriterOptions = {}): (obj: unknown) => string {
+  const aliases = o.aliasDuplicateObjects ?? false;
+  const maxMemo = o.maxMemoStrings ?? Infinity;
   // memo[context] = rendered text per string value; context = implicitKey | inFlow | forceBlockIndent | indent
   const memo = new Map<string, Map<string, Rendered>>();
+  let memoStrings = 0;
   const byContext = (key: string) => {
     let byValue = memo.get(key);
     if (!byValue) memo.set(key, (byValue = new Map()));
@@ -70,6 +89,7 @@ export function yamlDocumentWriter(): (obj: unknown) => string {
       onChompKeep?.();
     });
     byValue.set(scalar.value, { text, chompKeep });
+    memoStrings++;
     return text;
   };
   // yaml's own context of a block-style document with these options, captured once from a probe document
@@ -78,7 +98,8 @@ export function yamlDocumentWriter(): (obj: unknown) => string {
     base ??= ctx;
     return stringTag.stringify!(item, ctx, onComment, onChompKeep);
   };
-  const withTag = (tag: typeof stringTag): Options => ({ ...YAML_OPTIONS, customTags: (tags) => tags.map((t) => (t === stringTag ? tag : t)) });
+  const own = aliases ? { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: true } as const : YAML_OPTIONS;
+  const withTag = (tag: typeof stringTag): Options => ({ ...own, customTags: (tags) => tags.map((t) => (t === stringTag ? tag : t)) });
   stringify({ probe: 'probe' }, withTag({ ...stringTag, stringify: probe }));
   if (base === undefined) throw new Error('yaml did not render the probe document through its string tag');
   const blockContext = base;
@@ -97,8 +118,11 @@ export function yamlDocumentWriter(): (obj: unknown) => string {
     let chompKeep = false;
     const text = stringTag.stringify!(new Scalar(value), ctx, undefined, () => (chompKeep = true));
     byValue.set(value, { text, chompKeep });
+    memoStrings++;
     return text;
   };
+  // with aliases, the objects of the document being written: one met twice sends the document to yaml
+  const seen = new Set<object>();
 
   /** A block map at `indent` (the indentation of its lines after the first), or `{}`. */
   const map = (o: Record<string, unknown>, indent: string): string => {
@@ -140,6 +164,10 @@ export function yamlDocumentWriter(): (obj: unknown) => string {
     return a.length === 0 ? '[]' : out;
   };
   const collection = (v: object, indent: string): string => {
+    if (aliases) {
+      if (seen.has(v)) throw NOT_PLAIN;
+      seen.add(v);
+    }
     if (Array.isArray(v)) return seq(v, indent);
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
@@ -154,6 +182,13 @@ export function yamlDocumentWriter(): (obj: unknown) => string {
   };
 
   return (obj) => {
+    if (memoStrings > maxMemo) {
+      memo.clear();
+      keyTables.length = 0;
+      valueTables.length = 0;
+      memoStrings = 0;
+    }
+    seen.clear();
     if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
       try {
         return `${collection(obj, '')}\n`;

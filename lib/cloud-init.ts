@@ -1,5 +1,6 @@
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { VirtworkError } from './errors';
+import { yamlDocumentWriter } from './_yaml-writer';
 
 /** A file written by cloud-init's `write_files` module. */
 export interface WriteFile {
@@ -71,10 +72,12 @@ export function renderCloudConfig(config: CloudConfig): string {
   return '#cloud-config\n' + toYaml(doc);
 }
 
-function toYaml(value: unknown): string {
-  // every multi-line string value as a `|` block literal, in one pass
-  return stringify(value, { lineWidth: 0, blockQuote: 'literal' });
-}
+/**
+ * `stringify(value, { lineWidth: 0, blockQuote: 'literal' })`: every multi-line string value as a `|` block literal,
+ * in one pass. One writer for the process, so that the unit text and scripts the VMs of a role share are laid out once
+ * (its memo is bounded); the bytes are yaml's own (see _yaml-writer.ts).
+ */
+const toYaml = yamlDocumentWriter({ aliasDuplicateObjects: true, maxMemoStrings: 20_000 });
 
 /** Parses a rendered cloud-config back into data (used by tests and the catalog validator). */
 export function parseCloudConfig(text: string): Record<string, unknown> {

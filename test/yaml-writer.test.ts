@@ -47,6 +47,13 @@ describe('yamlDocumentWriter', () => {
     }
   });
 
+  it('GIVEN aliasDuplicateObjects and a bounded memo WHEN documents with and without shared objects are written THEN the bytes equal yaml.stringify with yaml\'s defaults', () => {
+    const write = yamlDocumentWriter({ aliasDuplicateObjects: true, maxMemoStrings: 5 });
+    const shared = { a: HOSTILE, b: [1, 2] };
+    const docs: unknown[] = [{ x: shared, y: shared }, { x: [shared, shared] }, { list: HOSTILE, again: { list: HOSTILE } }, { x: { ...shared }, y: { ...shared } }];
+    for (const doc of [...docs, ...docs]) expect(write(doc)).toBe(stringify(doc, { lineWidth: 0, blockQuote: 'literal' }));
+  });
+
   it('GIVEN what it does not lay out itself (a long key, a class instance, a Map, a top-level list) WHEN written THEN yaml.stringify writes it', () => {
     const write = yamlDocumentWriter();
     const docs: unknown[] = [{ ['k'.repeat(1100)]: 1 }, { when: new Date(0) }, { m: new Map([['a', 1]]) }, [{ a: 1 }], 'top', 5];
