@@ -1,4 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
+// the generated Kubernetes L1 classes only: cdk8s-plus-28's index loads every L2 construct too (a tenth of a cold synth)
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { VirtworkError, show } from './errors';
 import { workloadLabels, workloadSelector } from './labels';

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+// the generated Kubernetes L1 classes only: cdk8s-plus-28's index loads every L2 construct too (a tenth of a cold synth)
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { toYamlDocument, yamlDocumentWriter } from './_yaml-writer';
 import { defaultResolvers, objectJson } from './_object-json';
 import { CloudUser } from './cloud-init';
