@@ -74,6 +74,24 @@ function checkSelectors(services: readonly ApiObject[], vms: readonly VmLike[]):
     else byNamespace.set(vm.namespace, [vm]);
     byName.set(`${vm.namespace}\0${vm.name}`, vm);
   }
+  // the VMs of a namespace by the value of one label, built for the label keys selectors use: a Service's candidates
+  // are then the VMs carrying one of its selector's pairs, not every VM of the namespace (a fleet has thousands)
+  const byLabel = new Map<string, Map<string, VmLike[]>>();
+  const withLabel = (namespace: string, key: string, value: string): readonly VmLike[] => {
+    let index = byLabel.get(`${namespace}\0${key}`);
+    if (!index) {
+      byLabel.set(`${namespace}\0${key}`, (index = new Map()));
+      for (const vm of byNamespace.get(namespace) ?? []) {
+        const v = vm.labels[key];
+        if (v === undefined) continue;
+        const list = index.get(v);
+        if (list) list.push(vm);
+        else index.set(v, [vm]);
+      }
+    }
+    return index.get(value) ?? [];
+  };
+  const owners = new Map<VmLike, InstanceLike | undefined>();
   for (const svc of services) {
     const owner = instanceOf(svc);
     if (owner === undefined) continue;
@@ -82,10 +100,19 @@ function checkSelectors(services: readonly ApiObject[], vms: readonly VmLike[]):
     const namespace = json.metadata?.namespace ?? '';
     if (!selector || Object.keys(selector).length === 0) continue;
     const pinned = selector[VM_NAME_LABEL];
-    const candidates = pinned !== undefined ? [byName.get(`${namespace}\0${pinned}`)].filter((v): v is VmLike => v !== undefined) : byNamespace.get(namespace) ?? [];
-    for (const vm of candidates) {
+    // every VM matching the whole selector is in each pair's list, in the order of `vms`: the smallest list will do
+    let candidates: readonly VmLike[] | undefined = pinned !== undefined ? [byName.get(`${namespace}\0${pinned}`)].filter((v): v is VmLike => v !== undefined) : undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      if (candidates !== undefined && candidates.length === 0) break;
+      if (k === VM_NAME_LABEL) continue;
+      const list = withLabel(namespace, k, v);
+      if (candidates === undefined || list.length < candidates.length) candidates = list;
+    }
+    for (const vm of candidates ?? []) {
       const matches = Object.entries(selector).every(([k, v]) => (k === VM_NAME_LABEL ? vm.name === v : vm.labels[k] === v));
-      const other = matches ? instanceOf(vm) : undefined;
+      if (!matches) continue;
+      if (!owners.has(vm)) owners.set(vm, instanceOf(vm));
+      const other = owners.get(vm);
       if (other !== undefined && other !== owner) {
         throw new VirtworkError(
           `Service ${show(svc.name)} of ${owner.node.path} also selects VM ${show(vm.name)} of ${other.node.path} (another instance of ` +
