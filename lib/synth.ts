@@ -197,19 +197,43 @@ export function renderCharts(app: App): Map<string, string> {
  */
 export function forEachChartJson(app: App, each: (file: string, objects: unknown[]) => void): void {
   const resolvers = defaultResolvers(app);
-  app.charts.forEach((chart, i) => {
+  // cdk8s orders charts and objects by a dependency graph of the whole tree (app.charts, and once more per chart); an
+  // app without dependencies, nested charts or integer-like chart ids has that order already: the tree's own
+  const plain = _treeOrderIsTopology(app);
+  const charts = plain ? app.node.findAll().filter((c): c is Chart => c instanceof Chart) : app.charts;
+  charts.forEach((chart, i) => {
     // chart.toJson() resolves the dependencies and validates the whole app each time it is called, once per chart; the
     // first call does it for every chart, the others only need their objects in the order chart.toJson() gives them
-    const objects = i === 0 ? chart.toJson() : _chartObjects(chart).map((o) => objectJson(o, resolvers));
+    const objects = i === 0 ? chart.toJson() : _chartObjects(chart, plain).map((o) => objectJson(o, resolvers));
     each(`${chart.node.id}.yaml`, objects);
   });
 }
 
-/** The API objects of `chart` (not of nested charts) in dependency order, as cdk8s's own chart synthesis orders them. */
-function _chartObjects(chart: Chart): ApiObject[] {
+/**
+ * The API objects of `chart` (not of nested charts) in dependency order, as cdk8s's own chart synthesis orders them;
+ * with `plain` ({@link _treeOrderIsTopology}), in tree order.
+ */
+function _chartObjects(chart: Chart, plain: boolean): ApiObject[] {
+  if (plain) return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   return new DependencyGraph(chart.node)
     .topology()
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+}
+
+/**
+ * Whether cdk8s's DependencyGraph topology of `app` (and of each chart) is the tree's pre-order (`node.findAll()`):
+ * when no construct has a dependency and no chart is nested in another (cdk8s would add one for it), every vertex is
+ * a root of the graph and the topology visits them in the order of its table by construct path, which is pre-order
+ * unless a path is an array index (JavaScript puts those first: a construct directly under the app with an id like
+ * `1`).
+ */
+function _treeOrderIsTopology(app: App): boolean {
+  if (app.node.children.some((c) => /^(0|[1-9]\d*)$/.test(c.node.id))) return false;
+  for (const c of app.node.findAll()) {
+    if (c.node.dependencies.length > 0) return false;
+    if (c instanceof Chart && c.node.scope !== undefined && c.node.scope !== app) return false;
+  }
+  return true;
 }
 
 /** A Kustomize `Kustomization` listing `resources`: `namespace.yaml` first, then by name (code-unit order, locale-free). */

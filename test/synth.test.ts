@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import {
-  KUSTOMIZATION_FILE, SYNC_WAVES, SYNC_WAVE_ANNOTATION, addSyncWaves, buildApp, renderCharts, renderKustomization, synthesize, toYamlDocument,
+  KUSTOMIZATION_FILE, SYNC_WAVES, SYNC_WAVE_ANNOTATION, addSyncWaves, buildApp, forEachChartJson, renderCharts, renderKustomization, synthesize, toYamlDocument,
 } from '../lib/synth';
 import { parseManifests, validateObjects } from './support/validators';
 
@@ -72,6 +72,29 @@ describe('renderKustomization / renderCharts / toYamlDocument', () => {
 
   it('names files after their charts', () => {
     expect([...renderCharts(buildApp({ namespace: 'x', workloads: [{ name: 'cpu' }] })).keys()]).toEqual(['namespace.yaml', 'cpu.yaml', KUSTOMIZATION_FILE]);
+  });
+
+  it.each([
+    ['no dependencies', (_app: App) => undefined],
+    ['object and chart dependencies', (app: App) => {
+      const [a, b] = app.node.children as Chart[];
+      const [x, y] = a.node.children;
+      x.node.addDependency(y);
+      b.node.addDependency(a);
+    }],
+    ['a nested chart', (app: App) => new ApiObject(new Chart(app.node.children[0], 'inner'), 'n', { apiVersion: 'v1', kind: 'ConfigMap' })],
+    ['an integer-like chart id', (app: App) => new ApiObject(new Chart(app, '7'), 'n', { apiVersion: 'v1', kind: 'ConfigMap' })],
+  ])('GIVEN an app with %s WHEN forEachChartJson walks it THEN it gives each chart\'s objects in cdk8s\'s own order', (_name, arrange) => {
+    const app = new App();
+    for (const id of ['b', 'a']) {
+      const chart = new Chart(app, id);
+      for (const o of ['x', 'y', 'z']) new ApiObject(chart, o, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-${o}` } });
+    }
+    arrange(app);
+    const seen: [string, unknown[]][] = [];
+    forEachChartJson(app, (file, objects) => seen.push([file, objects]));
+    // files are written one by one: the order of the charts does not matter, the order of each chart's objects does
+    expect(new Map(seen)).toEqual(new Map(app.charts.map((c) => [`${c.node.id}.yaml`, c.toJson()])));
   });
 
   it('writes multi-line strings as block literals', () => {
