@@ -40,25 +40,27 @@ export function registerAppChecks(scope: IConstruct): void {
  *   no `virtwork/instance` label, so a selector of its own could reach a sibling instance's VMs).
  */
 export function checkAppObjects(root: IConstruct): void {
-  const seen = new Map<string, string>();
+  // the construct defining each object (its path, which takes a walk up the tree, only for a message)
+  const seen = new Map<string, { by: IConstruct; template: boolean }>();
   const vms: VmLike[] = [];
   const services: ApiObject[] = [];
-  const add = (kind: string, group: string, namespace: string | undefined, name: string, path: string) => {
+  const where = (d: { by: IConstruct; template: boolean }) => `${d.by.node.path}${d.template ? ' (DataVolume template)' : ''}`;
+  const add = (kind: string, group: string, namespace: string | undefined, name: string, by: IConstruct, template = false) => {
     const key = `${group}/${kind}\0${namespace ?? ''}\0${name}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      const where = namespace === undefined ? '' : ` in namespace ${show(namespace)}`;
-      throw new VirtworkError(`duplicate ${kind} ${show(name)}${where}: defined by ${first} and by ${path}`);
+      const inNamespace = namespace === undefined ? '' : ` in namespace ${show(namespace)}`;
+      throw new VirtworkError(`duplicate ${kind} ${show(name)}${inNamespace}: defined by ${where(first)} and by ${where({ by, template })}`);
     }
-    seen.set(key, path);
+    seen.set(key, { by, template });
   };
   for (const c of root.node.findAll()) {
     if (c instanceof ApiObject) {
-      add(c.kind, c.apiGroup, c.metadata.namespace, c.name, c.node.path);
+      add(c.kind, c.apiGroup, c.metadata.namespace, c.name, c);
       if (c.kind === 'Service' && c.apiGroup === 'core') services.push(c);
     } else if (isVm(c)) {
       vms.push(c);
-      for (const dv of c.dataVolumeNames) add('DataVolume', 'cdi.kubevirt.io', c.namespace, dv, `${c.node.path} (DataVolume template)`);
+      for (const dv of c.dataVolumeNames) add('DataVolume', 'cdi.kubevirt.io', c.namespace, dv, c, true);
     }
   }
   checkSelectors(services, vms);
