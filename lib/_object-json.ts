@@ -19,6 +19,17 @@ interface _ApiObjectInternals {
   readonly patches?: unknown;
 }
 
+/** The parts of a cdk8s 2.x ApiObjectMetadata its `toJson()` reads; not public either. */
+interface _MetadataInternals {
+  readonly _additionalAttributes?: unknown;
+  readonly name?: unknown;
+  readonly namespace?: unknown;
+  readonly annotations?: unknown;
+  readonly finalizers?: unknown;
+  readonly ownerReferences?: unknown;
+  readonly labels?: unknown;
+}
+
 /** Thrown inside the fast walk for anything it does not reproduce; the object then takes cdk8s's own path. */
 class _NotPlain extends Error {}
 
@@ -42,7 +53,7 @@ export function objectJson(obj: ApiObject, appResolvers = defaultResolvers(App.o
     return obj.toJson();
   }
   try {
-    const json = _plain({ ...internals.props, metadata: obj.metadata.toJson() }) as Record<string, unknown>;
+    const json = _plain({ ...internals.props, metadata: _metadataJson(obj) }) as Record<string, unknown>;
     // apiVersion, kind and metadata first, then the rest (as ApiObject.toJson orders them)
     const ordered: Record<string, unknown> = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) ordered[k] = json[k];
@@ -58,27 +69,51 @@ export function defaultResolvers(app: App): boolean {
   return r.length === DEFAULT_RESOLVERS.length && r.every((x, i) => x.constructor === DEFAULT_RESOLVERS[i]);
 }
 
-/** cdk8s `sanitizeValue(resolve([], value), { sortKeys: true })` in one walk, for the default resolvers. */
-function _plain(value: unknown): unknown {
+/**
+ * `obj.metadata.toJson()` in one walk: cdk8s resolves its fields over the construction options and sanitizes the
+ * result dropping empty arrays and objects at any depth; its own call when the fields are not where cdk8s 2.x keeps
+ * them.
+ */
+function _metadataJson(obj: ApiObject): unknown {
+  const m = obj.metadata as unknown as _MetadataInternals;
+  const fields = [m._additionalAttributes, m.annotations, m.labels];
+  if (fields.some((f) => f === null || typeof f !== 'object') || !Array.isArray(m.finalizers) || !Array.isArray(m.ownerReferences)) {
+    return obj.metadata.toJson();
+  }
+  return _plain({
+    ...(m._additionalAttributes as object), name: m.name, namespace: m.namespace, annotations: m.annotations, finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences, labels: m.labels,
+  }, true);
+}
+
+/**
+ * cdk8s `sanitizeValue(resolve([], value), { sortKeys: true })` in one walk, for the default resolvers; with
+ * `filterEmpty`, `{ filterEmptyArrays: true, filterEmptyObjects: true }` as well (metadata).
+ */
+function _plain(value: unknown, filterEmpty = false): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') {
     if (typeof value === 'function') throw new _NotPlain();
     return value; // a primitive: no resolver touches it
   }
-  if (value instanceof Lazy) return _plain(value.produce());
+  if (value instanceof Lazy) return _plain(value.produce(), filterEmpty);
   const v = value as { resolve?: unknown; value?: unknown; constructor?: unknown };
   if (typeof v.resolve === 'function') throw new _NotPlain(); // an implicit token: leave it to cdk8s
   // a number-or-string union (an L1 Quantity, IntOrString, …): cdk8s replaces it with { value }
-  if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) return _plain({ value: v.value });
-  if (Array.isArray(value)) return value.map((x) => _plain(x));
+  if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) return _plain({ value: v.value }, filterEmpty);
+  if (Array.isArray(value)) return filterEmpty && value.length === 0 ? undefined : value.map((x) => _plain(x, filterEmpty));
   if (v.constructor === Object) {
     const out: Record<string, unknown> = {};
     const o = value as Record<string, unknown>;
+    let empty = true;
     for (const k of Object.keys(o).sort()) {
-      const x = _plain(o[k]);
-      if (x !== undefined) out[k] = x;
+      const x = _plain(o[k], filterEmpty);
+      if (x !== undefined) {
+        out[k] = x;
+        empty = false;
+      }
     }
-    return out;
+    return filterEmpty && empty ? undefined : out;
   }
   throw new _NotPlain();
 }

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { defaultResolvers, objectJson } from '../lib/_object-json';
 import { buildApp } from '../lib/synth';
@@ -30,6 +30,20 @@ describe('objectJson (cdk8s toJson() without the generic resolver)', () => {
       gone: undefined, nothing: null,
     });
     expect(JSON.stringify(objectJson(obj))).toBe(JSON.stringify(obj.toJson()));
+  });
+
+  it('GIVEN metadata with empty maps and lists at every depth, extra fields and labels added later THEN the result equals toJson()', () => {
+    const chart = new Chart(new App(), 'c');
+    for (const metadata of <ApiObjectMetadata[]>[
+      { name: 'x', labels: {}, annotations: {}, finalizers: [] },
+      { generateName: 'g-', uid: 'u', labels: { z: 'a', b: '' }, ownerReferences: [{ apiVersion: 'v1', kind: 'K', name: 'n', uid: 'u', deep: { empty: {}, list: [] } } as never] },
+      { name: 'y', finalizers: ['f'], annotations: { lazy: Lazy.any({ produce: () => 'v' }) as never }, managedFields: [] as never, extra: { a: [{}] } as never },
+    ]) {
+      const obj = new ApiObject(chart, `o${chart.node.children.length}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata });
+      obj.metadata.addLabel('later', 'l');
+      obj.metadata.addFinalizers('g');
+      expect(JSON.stringify(objectJson(obj))).toBe(JSON.stringify(obj.toJson()));
+    }
   });
 
   it('GIVEN a JSON patch, a subclass or a custom resolver THEN it is cdk8s itself that renders the object', () => {
