@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { connect } from '../lib/cluster/kubeconfig';
 import { readManifests } from '../lib/cluster/manifests';
 import { waitForVms } from '../lib/cluster/wait';
-import { renderToDir } from '../lib/render';
+import { renderToDir } from '../lib/render/render';
 import { findBinaries } from '../test/harness/binaries';
 import { startControlPlane } from '../test/harness/control-plane';
 import { installCrds } from '../test/harness/crds';

@@ -9,8 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../lib/config/synth-input';
-import { buildApp } from '../lib/synth';
-import { checkAppObjects } from '../lib/unique-objects';
+import { buildApp } from '../lib/render/synth';
+import { checkAppObjects } from '../lib/vm/unique-objects';
 
 const [vms, dir] = [Number(process.argv[2]), process.argv[3]];
 const MEMBERS = ['cpu', 'memory', 'disk', 'database'];

@@ -10,10 +10,10 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiObject } from 'cdk8s';
-import { writeDist } from '../lib/dist-writer';
-import { buildApp, forEachChartJson, KUSTOMIZATION_FILE, renderKustomization, synthesize } from '../lib/synth';
-import { yamlDocumentWriter } from '../lib/_yaml-writer';
-import type { SynthInput } from '../lib/synth';
+import { writeDist } from '../lib/render/dist-writer';
+import { buildApp, forEachChartJson, KUSTOMIZATION_FILE, renderKustomization, synthesize } from '../lib/render/synth';
+import { yamlDocumentWriter } from '../lib/core/_yaml-writer';
+import type { SynthInput } from '../lib/render/synth';
 import { BUILTIN_WORKLOADS } from '../lib/workloads/_registry';
 
 const NAMESPACE = 'virtwork-bench';

@@ -2,7 +2,7 @@
 // Run: npm run docs:signals; `--check` exits 1 when the file is stale (test/signals/docs.test.ts checks it too).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderSignalsDoc } from '../lib/signals/contract-doc';
+import { renderSignalsDoc } from '../lib/monitoring/contract-doc';
 
 /** Path of the document, from the project root. */
 export const SIGNALS_DOC = join(__dirname, '..', 'docs', 'signals.md');

@@ -4,8 +4,8 @@
 // is generated. test/workloads/docs.test.ts fails when the file is stale or a workload has no table.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParamRow } from '../lib/params';
-import { GUEST_FAMILIES, GUEST_FAMILY_TABLE } from '../lib/vm/guest-family';
+import { ParamRow } from '../lib/core/params';
+import { GUEST_FAMILIES, GUEST_FAMILY_TABLE } from '../lib/guest/guest-family';
 import { BUILTIN_WORKLOADS } from '../lib/workloads/_registry';
 
 /** Path of the document, from the project root. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { deriveSalt, sha512Crypt } from '../lib/_crypt';
+import { deriveSalt, sha512Crypt } from '../lib/guest/_crypt';
 
 /** The SHA-512 test vectors published with the specification ("Unix crypt using SHA-256 and SHA-512"). */
 const VECTORS: [salt: string, rounds: number | undefined, password: string, expected: string][] = [

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeDist } from '../lib/dist-writer';
+import { writeDist } from '../lib/render/dist-writer';
 import { readTree, scratch, writeFiles } from './cli/_run';
 
 let dir: string;
@@ -71,7 +71,7 @@ describe('writeDist', () => {
 const TSX_LOADER = join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs');
 const ROOT = join(__dirname, '..');
 /** The writer's source, loaded by the child process (through tsx). */
-const DIST_WRITER = require.resolve('../lib/dist-writer');
+const DIST_WRITER = require.resolve('../lib/render/dist-writer');
 const modeOf = (path: string) => statSync(path).mode & 0o7777;
 const inUmask = (umask: string, args: string[], cwd: string) => {
   const r = spawnSync('sh', ['-c', `umask ${umask} && exec "$@"`, 'sh', process.execPath, '--import', TSX_LOADER, ...args], { cwd, encoding: 'utf8' });

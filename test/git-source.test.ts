@@ -1,4 +1,4 @@
-import { GIT_URL_FORMS, checkGitUrl, fluxGitUrl, parseRevision } from '../lib/git-source';
+import { GIT_URL_FORMS, checkGitUrl, fluxGitUrl, parseRevision } from '../lib/render/git-source';
 
 describe('git source', () => {
   it.each([

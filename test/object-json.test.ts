@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { defaultResolvers, objectJson } from '../lib/_object-json';
-import { buildApp } from '../lib/synth';
+import { defaultResolvers, objectJson } from '../lib/render/_object-json';
+import { buildApp } from '../lib/render/synth';
 import { BENCH_FLEET, OPTIONS_FLEET } from './support/synth-fleets';
 
 /** Every ApiObject below `app`. */

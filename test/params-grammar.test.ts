@@ -1,4 +1,4 @@
-import { parseParamsFlag } from '../lib/params-grammar';
+import { parseParamsFlag } from '../lib/config/params-grammar';
 
 describe('parseParamsFlag', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { SIGNALS, defineParams, dict, formatValue, list, signal } from '../lib/params';
+import { SIGNALS, defineParams, dict, formatValue, list, signal } from '../lib/core/params';
 
 const SCHEMA = defineParams({
   env: dict({

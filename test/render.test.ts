@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { renderToDir } from '../lib/render';
+import { renderToDir } from '../lib/render/render';
 import { readTree, scratch, writeFiles } from './cli/_run';
 
 let dir: string;

@@ -2,9 +2,9 @@ import { Chart, Testing } from 'cdk8s';
 import { SHIPPED_CATALOG_DIR, catalogRegistry, loadCatalogEntries } from '../lib/catalog';
 import { Manifest, parseManifestText } from '../lib/cluster/manifests';
 import { relocate } from '../lib/cluster/run-id';
-import { KUSTOMIZATION_FILE, synthesize } from '../lib/synth';
+import { KUSTOMIZATION_FILE, synthesize } from '../lib/render/synth';
 import { BUILTIN_WORKLOADS } from '../lib/workloads/_registry';
-import { LABEL_KUBEVIRT_VM_NAME, WorkloadService, WorkloadServiceProps, pairedServiceName, serviceHost } from '../lib/service';
+import { LABEL_KUBEVIRT_VM_NAME, WorkloadService, WorkloadServiceProps, pairedServiceName, serviceHost } from '../lib/vm/service';
 import { K8sObject, validateObjects } from './support/validators';
 
 const BASE: WorkloadServiceProps = {

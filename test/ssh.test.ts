@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { parseCloudConfig, renderCloudConfig } from '../lib/cloud-init';
+import { parseCloudConfig, renderCloudConfig } from '../lib/guest/cloud-init';
 import { Testing } from 'cdk8s';
-import { DEFAULT_SSH_USER, PASSWORD_HASH_ROUNDS, hashPassword, parseAuthorizedKeys, resolveSsh, sshAccessCredentials } from '../lib/ssh';
+import { DEFAULT_SSH_USER, PASSWORD_HASH_ROUNDS, hashPassword, parseAuthorizedKeys, resolveSsh, sshAccessCredentials } from '../lib/guest/ssh';
 import { CpuWorkload } from '../lib/workloads/cpu';
 import { K8sObject, cloudInitProblems, validateObjects } from './support/validators';
 

@@ -1,4 +1,4 @@
-// Pins the exact bytes synthesis writes, so that performance work on the pipeline (lib/synth.ts, the VM construct,
+// Pins the exact bytes synthesis writes, so that performance work on the pipeline (lib/render/synth.ts, the VM construct,
 // serialization) can be proved not to change a byte, two ways: the output equals cdk8s's own rendering serialized
 // with plain yaml (the pipeline before issue 19's optimizations), and a sha256 per file (the snapshot, generated before
 // those optimizations). The snapshot must only change when the manifests are meant to change: then run
@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
 import { App } from 'cdk8s';
-import { KUSTOMIZATION_FILE, buildApp, renderCharts } from '../lib/synth';
+import { KUSTOMIZATION_FILE, buildApp, renderCharts } from '../lib/render/synth';
 import { BENCH_FLEET, OPTIONS_FLEET } from './support/synth-fleets';
-import { outOfBandSecretFiles } from '../lib/vm/secrets-out';
+import { outOfBandSecretFiles } from '../lib/render/secrets-out';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

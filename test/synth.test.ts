@@ -2,7 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import {
   KUSTOMIZATION_FILE, SYNC_WAVES, SYNC_WAVE_ANNOTATION, addSyncWaves, buildApp, forEachChartJson, renderCharts, renderKustomization, synthesize, toYamlDocument,
-} from '../lib/synth';
+} from '../lib/render/synth';
 import { parseManifests, validateObjects } from './support/validators';
 
 describe('synthesize', () => {

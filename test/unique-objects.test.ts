@@ -1,12 +1,12 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { loadCatalogEntry, SHIPPED_CATALOG_DIR, CatalogWorkload } from '../lib/catalog';
-import { VirtworkError } from '../lib/errors';
-import { checkAppObjects } from '../lib/unique-objects';
+import { VirtworkError } from '../lib/core/errors';
+import { checkAppObjects } from '../lib/vm/unique-objects';
 import { CpuWorkload } from '../lib/workloads/cpu';
 import { DiskWorkload } from '../lib/workloads/disk';
 import { NetworkWorkload } from '../lib/workloads/network';
 
-// App-wide checks (lib/unique-objects.ts): run by cdk8s's own validation on app.synth() / chart.toJson().
+// App-wide checks (lib/vm/unique-objects.ts): run by cdk8s's own validation on app.synth() / chart.toJson().
 
 /** The one-line error `build` makes synthesis fail with. */
 function synthError(build: (app: App) => void): string {

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { VirtualMachine, VirtualMachineProps } from '../lib/virtual-machine';
+import { VirtualMachine, VirtualMachineProps } from '../lib/vm/virtual-machine';
 import { K8sObject, schemaProblems, validateObjects } from './support/validators';
 
 const USER_DATA = '#cloud-config\npackages:\n  - stress-ng\n';

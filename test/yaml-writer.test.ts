@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { YAML_OPTIONS, yamlDocumentWriter } from '../lib/_yaml-writer';
+import { YAML_OPTIONS, yamlDocumentWriter } from '../lib/core/_yaml-writer';
 
 /** Strings whose rendering depends on where they stand: quoting, block headers, chomping, document markers. */
 const HOSTILE = [

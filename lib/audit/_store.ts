@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 import { withFileLockSync } from './_file-lock';
 import { migrate, SchemaTooNewError } from './schema';
 

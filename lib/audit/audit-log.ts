@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 import { selectExecutions, selectRunIds, selectSummaries } from './_queries';
 import { JournaledFile } from './_store';
 import { scrubSecrets } from './scrub';

@@ -1,5 +1,5 @@
-import { show } from '../errors';
-import { didYouMean } from '../_suggest';
+import { show } from '../core/errors';
+import { didYouMean } from '../core/_suggest';
 import type { CatalogScript, CatalogSource, CatalogUnit } from './catalog-source';
 import type { CheckedManifest } from './_manifest-checks';
 import { MANIFEST_FILE } from './manifest';

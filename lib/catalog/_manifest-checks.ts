@@ -1,9 +1,9 @@
-import { VirtworkError, show } from '../errors';
-import { vmName } from '../names';
-import { RESERVED_DISK_NAMES } from '../virtual-machine';
+import { VirtworkError, show } from '../core/errors';
+import { vmName } from '../core/names';
+import { RESERVED_DISK_NAMES } from '../vm/virtual-machine';
 import { checkMountPoint } from '../workloads/_disk-setup';
-import { parseQuantity } from '../quantity';
-import { didYouMean } from '../_suggest';
+import { parseQuantity } from '../core/quantity';
+import { didYouMean } from '../core/_suggest';
 import { BUILTIN_WORKLOADS } from '../workloads/_registry';
 import { CatalogParamSchema, CatalogParamSpec, catalogParamSchema } from './catalog-params';
 import { CatalogManifest } from './manifest';

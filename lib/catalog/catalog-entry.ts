@@ -1,4 +1,4 @@
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 import { CatalogParamSchema, CatalogParamSpec } from './catalog-params';
 import { CatalogScript, CatalogSource, CatalogUnit } from './catalog-source';
 import { checkFiles } from './_file-checks';

@@ -1,5 +1,5 @@
-import { VirtworkError, show } from '../errors';
-import { ParamDef, ParamSchema, bool, defineParams, dict, int, list, oneOf, str } from '../params';
+import { VirtworkError, show } from '../core/errors';
+import { ParamDef, ParamSchema, bool, defineParams, dict, int, list, oneOf, str } from '../core/params';
 
 /**
  * Characters a value substituted into a catalog unit or script may contain. None of them means anything
@@ -73,11 +73,11 @@ export interface ParamSpecProblem {
   readonly message: string;
 }
 
-/** A catalog entry's params schema (lib/params.ts), keyed by param key. */
+/** A catalog entry's params schema (lib/core/params.ts), keyed by param key. */
 export type CatalogParamSchema = ParamSchema<Record<string, ParamDef<unknown>>>;
 
 /**
- * Builds the typed definitions of a catalog entry's params with the lib/params.ts builders, and parses every
+ * Builds the typed definitions of a catalog entry's params with the lib/core/params.ts builders, and parses every
  * default with its own type. Every type accepts only values made of safe characters (see {@link SAFE_VALUE_CHARS}),
  * so whatever a user passes later can be substituted verbatim.
  */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { VirtworkError, show } from '../errors';
-import { ReadinessCheck, heartbeatWithin } from '../vm/health-responder';
+import { VirtworkError, show } from '../core/errors';
+import { ReadinessCheck, heartbeatWithin } from '../guest/health-responder';
 import { findPlaceholders, substitute } from './placeholders';
 
 /**

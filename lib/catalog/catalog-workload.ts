@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { WriteFile } from '../cloud-init';
-import { VirtworkError, show } from '../errors';
-import { WorkloadService, serviceHost } from '../service';
+import { WriteFile } from '../guest/cloud-init';
+import { VirtworkError, show } from '../core/errors';
+import { WorkloadService, serviceHost } from '../vm/service';
 import { dataDisk, dataDiskSetup } from '../workloads/_disk-setup';
 import { BUILTIN_WORKLOADS, WorkloadClass } from '../workloads/_registry';
 import { RoleSpec, Workload, WorkloadProps } from '../workloads/_workload';

@@ -1,7 +1,7 @@
 import { Dirent, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { VirtworkError, show } from '../errors';
-import { didYouMean } from '../_suggest';
+import { VirtworkError, show } from '../core/errors';
+import { didYouMean } from '../core/_suggest';
 import { CatalogCheck, CatalogEntry, checkCatalogEntry } from './catalog-entry';
 import { CatalogSource } from './catalog-source';
 

@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { show } from '../errors';
-import { didYouMean } from '../_suggest';
+import { show } from '../core/errors';
+import { didYouMean } from '../core/_suggest';
 import { CATALOG_PARAM_TYPES } from './catalog-params';
 import { CATALOG_SIGNAL_SHAPE } from '../signals/catalog-signals';
 import { CATALOG_READINESS_SHAPE } from './catalog-readiness';

@@ -1,4 +1,4 @@
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 
 /**
  * Values virtwork substitutes itself, written `{{virtwork:<name>}}` in a unit or script:

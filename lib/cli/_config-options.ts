@@ -3,7 +3,7 @@ import { CONFIG_ENV, CONFIG_FILE, SETTINGS, WORKLOAD_FLAGS } from '../config/sch
 import { Setting } from '../config/setting';
 import { flagAttribute, flagSpecs, longFlag } from '../config/flags';
 import { GO_MOVED, GoOption } from '../config/go-compat';
-import { UsageError } from '../errors';
+import { UsageError } from '../core/errors';
 import { formatDefault } from '../config/docs';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];

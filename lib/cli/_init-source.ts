@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { VirtworkError, show } from '../errors';
-import { packageInfo } from '../_package';
+import { VirtworkError, show } from '../core/errors';
+import { packageInfo } from '../core/_package';
 
 /** Directory of a new repository that holds the virtwork tarball it depends on (committed, so `npm ci` works). */
 export const VENDOR_DIR = 'vendor';

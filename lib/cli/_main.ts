@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { UsageError, VirtworkError } from '../errors';
+import { UsageError, VirtworkError } from '../core/errors';
 
 /**
  * Exit codes shared by both CLIs (the table in docs/cli.md): 0 ok, 1 error, 2 usage (the command line is wrong),

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageInfo } from '../_package';
+import { packageInfo } from '../core/_package';
 
 /**
  * The optional peer dependencies the cluster CLI needs: a consumer that only synthesizes installs neither (they are

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/synth-input';
 import { FleetRow, fleetRows, formatFleetRows } from '../fleet/fleet-table';
-import { vmsByInstance } from '../render';
-import { buildApp } from '../synth';
+import { vmsByInstance } from '../render/render';
+import { buildApp } from '../render/synth';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
 

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { chmodSync, copyFileSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { blueprintFiles } from '../image/blueprint';
 import { IMAGE_DEFAULTS, buildImage } from '../image/build';
 import { IMAGE_FAMILIES, ImageFamily, workloadPackages } from '../image/packages';
-import { parseQuantity } from '../quantity';
+import { parseQuantity } from '../core/quantity';
 import { CliContext } from './_context';
 
 /** `virtwork image`: golden containerDisk images with every selected workload's packages pre-installed. */

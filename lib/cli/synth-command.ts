@@ -5,11 +5,11 @@ import { configNotes } from '../config/merge';
 import { FleetConfig, fleetRows, formatFleetRows } from '../fleet';
 import { count } from './_words';
 import { CONFIG_ENV } from '../config/schema';
-import { RenderResult, renderToDir } from '../render';
+import { RenderResult, renderToDir } from '../render/render';
 import { sealInput } from '../config/seal-input';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
-import { UsageError, show } from '../errors';
+import { UsageError, show } from '../core/errors';
 
 /** Output directory when neither `--output-dir` nor `CDK8S_OUTDIR` names one. */
 export const DEFAULT_OUTPUT = 'dist';

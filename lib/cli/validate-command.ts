@@ -1,14 +1,14 @@
 import { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
-import { validateCatalog } from '../catalog/validate';
+import { validateCatalog } from '../render/validate-catalog';
 import { CatalogSet, listCatalog } from '../config/catalog-dirs';
 import { findConfigFile } from '../config/loader';
 import { EMPTY_LAYER, configNotes, mergeLayers } from '../config/merge';
 import { ConfigRequest, loadConfig, loadMerged } from '../config/synth-input';
 import { sealInput } from '../config/seal-input';
-import { UsageError, VirtworkError, show } from '../errors';
-import { buildApp, renderCharts } from '../synth';
-import { didYouMean } from '../_suggest';
+import { UsageError, VirtworkError, show } from '../core/errors';
+import { buildApp, renderCharts } from '../render/synth';
+import { didYouMean } from '../core/_suggest';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';
 import { count } from './_words';

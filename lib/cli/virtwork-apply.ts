@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { packageInfo } from '../_package';
+import { packageInfo } from '../core/_package';
 import { runCli } from './_main';
 import { applyCommand } from './apply/apply-command';
 import { checkSignalsCommand } from './apply/check-signals-command';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { packageInfo } from '../_package';
+import { packageInfo } from '../core/_package';
 import { CliContext, processContext } from './_context';
 import { EXIT_CODES_HELP, runCli, runMain } from './_main';
 import { fleetsCommand } from './fleets-command';

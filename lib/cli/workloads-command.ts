@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { loadCatalogEntry } from '../catalog/loader';
 import { CatalogSet, knownWorkloads, listCatalog } from '../config/catalog-dirs';
 import { loadMerged } from '../config/synth-input';
-import { ParamRow } from '../params';
-import { didYouMean } from '../_suggest';
+import { ParamRow } from '../core/params';
+import { didYouMean } from '../core/_suggest';
 import { BUILTIN_WORKLOADS, DEFAULT_WORKLOADS } from '../workloads/_registry';
 import { addConfigOptions } from './_config-options';
 import { CliContext } from './_context';

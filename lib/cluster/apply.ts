@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
-import { VirtworkError } from '../errors';
-import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../labels';
+import { VirtworkError } from '../core/errors';
+import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
 import { CancelledError, describeError, httpStatus, statusBody } from './_errors';
 import { applyRank, KindRef, NAMESPACE, PRUNE_KINDS } from './kinds';
 import type { Cluster } from './kubeconfig';

@@ -8,7 +8,7 @@ export interface KindRef {
 
 /**
  * Namespace of every command when neither `-n`, nor the manifests or the local history, nor the kubeconfig context
- * name one: the default namespace of `virtwork synth` (`DEFAULT_NAMESPACE` of lib/virtual-machine.ts, equal by test;
+ * name one: the default namespace of `virtwork synth` (`DEFAULT_NAMESPACE` of lib/vm/virtual-machine.ts, equal by test;
  * not imported so that the CLI does not load cdk8s).
  */
 export const DEFAULT_CLUSTER_NAMESPACE = 'virtwork';

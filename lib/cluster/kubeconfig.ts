@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VirtworkError, show } from '../errors';
-import { didYouMean } from '../_suggest';
+import { VirtworkError, show } from '../core/errors';
+import { didYouMean } from '../core/_suggest';
 import { NodeHttpLibrary } from './_node-http';
 import { clip } from './manifest-walk';
 

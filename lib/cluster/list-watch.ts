@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 import { CancelledError } from './_errors';
 import { KindRef } from './kinds';
 import type { Cluster } from './kubeconfig';

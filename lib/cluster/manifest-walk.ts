@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { CancelledError } from './_errors';
 
 /** How far the walk of a manifest directory may go before it stops with an error. */

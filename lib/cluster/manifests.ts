@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { CancelledError } from './_errors';
 import { clip, manifestFiles, readManifestFile, WalkOptions } from './manifest-walk';
 

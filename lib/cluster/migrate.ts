@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
-import { VirtworkError, show } from '../errors';
-import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_ROLE, LABEL_RUN_ID, MANAGED_BY } from '../labels';
-import { didYouMean } from '../_suggest';
+import { VirtworkError, show } from '../core/errors';
+import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_ROLE, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
+import { didYouMean } from '../core/_suggest';
 import { CancelledError, httpStatus } from './_errors';
 import { VIRTUAL_MACHINE_INSTANCE, VIRTUAL_MACHINE_INSTANCE_MIGRATION } from './kinds';
 import type { Cluster } from './kubeconfig';

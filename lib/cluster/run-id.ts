@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { VirtworkError } from '../errors';
-import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../labels';
-import { checkDnsLabel, checkLabelValue } from '../names';
+import { VirtworkError } from '../core/errors';
+import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
+import { checkDnsLabel, checkLabelValue } from '../core/names';
 import { Manifest, ManifestObject, sourceOf } from './manifests';
 
 /** Where the run id of an apply came from. */

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { LABEL_COMPONENT, LABEL_ROLE, LABEL_RUN_ID } from '../labels';
+import { LABEL_COMPONENT, LABEL_ROLE, LABEL_RUN_ID } from '../core/labels';
 import { cleanupSelector } from './cleanup';
 import { VIRTUAL_MACHINE, VIRTUAL_MACHINE_INSTANCE } from './kinds';
 import type { Cluster } from './kubeconfig';

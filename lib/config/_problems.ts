@@ -1,5 +1,5 @@
-import { UsageError, VirtworkError, show } from '../errors';
-import { didYouMean } from '../_suggest';
+import { UsageError, VirtworkError, show } from '../core/errors';
+import { didYouMean } from '../core/_suggest';
 import { Kind } from './setting';
 
 /** The message for a bad value: what is wrong at `where`, what is allowed, and the value unless it is secret. */

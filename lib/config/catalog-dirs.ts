@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { SHIPPED_CATALOG_DIR, listCatalogEntries, loadCatalogEntries } from '../catalog/loader';
 import { catalogWorkloadClass } from '../catalog/catalog-workload';
 import { BUILTIN_WORKLOADS, WorkloadClass } from '../workloads/_registry';

@@ -1,4 +1,4 @@
-import { ParamRow } from '../params';
+import { ParamRow } from '../core/params';
 import { BUILTIN_WORKLOADS, DEFAULT_WORKLOADS } from '../workloads/_registry';
 import { CONFIG_ENV, CONFIG_FILE, SETTINGS, WORKLOAD_ENTRY, WORKLOAD_FLAGS, perWorkloadSettings } from './schema';
 import { Setting } from './setting';

@@ -1,9 +1,9 @@
-import { parseParamsFlag } from '../params-grammar';
+import { parseParamsFlag } from './params-grammar';
 import { checkValue, throwProblems } from './_problems';
 import { InputLayer } from './merge';
 import { CONFIG_ENV, SETTINGS, SettingName, WORKLOAD_FLAGS } from './schema';
 import { ENV_ALLOWLIST, goEnv, goNote } from './go-compat';
-import { didYouMean } from '../_suggest';
+import { didYouMean } from '../core/_suggest';
 import { Environment, Setting } from './setting';
 
 /** The environment variables of a setting: its own, then one per alias (`VIRTWORK_<ALIAS>`). */

@@ -1,5 +1,5 @@
-import { VirtworkError, show } from '../errors';
-import { parseParamsFlag } from '../params-grammar';
+import { VirtworkError, show } from '../core/errors';
+import { parseParamsFlag } from './params-grammar';
 import { checkValue, throwProblems } from './_problems';
 import { InputLayer } from './merge';
 import { SETTINGS, SettingName, WORKLOAD_FLAGS } from './schema';

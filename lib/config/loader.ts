@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { badValue, throwProblems, unknownKey } from './_problems';
 import {
   CONFIG_ENV, CONFIG_FILE, SETTINGS, SettingName, WORKLOAD_ENTRY, WORKLOAD_FLAGS, configFileSchema, fileKeys, perWorkloadSettings,

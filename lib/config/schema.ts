@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_SSH_USER, parseAuthorizedKeys } from '../ssh';
-import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, DEFAULT_RUN_ID } from '../virtual-machine';
+import { DEFAULT_SSH_USER, parseAuthorizedKeys } from '../guest/ssh';
+import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, DEFAULT_RUN_ID } from '../vm/virtual-machine';
 import { DEFAULT_WORKLOADS } from '../workloads/_registry';
-import { OUTPUT_SETTINGS } from '../vm/output-settings';
-import { VM_SETTINGS } from '../vm/settings';
+import { OUTPUT_SETTINGS } from './output-settings';
+import { VM_SETTINGS } from './vm-settings';
 import { Kind, Setting, boolKind, intKind, listKind, quantityKind, setting, textKind } from './setting';
 
 /** Default file name of the configuration, looked up in the working directory. */

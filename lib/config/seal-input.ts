@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { makeSealer, previousSealedValues, readSealingCert, withSealer } from '../sealed-secrets';
-import type { SynthInput } from '../synth';
+import { makeSealer, previousSealedValues, readSealingCert, withSealer } from '../render/sealed-secrets';
+import type { SynthInput } from '../render/synth';
 import type { MergedConfig } from './merge';
 
 /**

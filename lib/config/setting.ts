@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseQuantity } from '../quantity';
+import { parseQuantity } from '../core/quantity';
 
 /** Environment variables by name (`process.env`). */
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -1,8 +1,8 @@
 import type { MergedConfig } from './merge';
-import { SecretModeOptions } from '../secret-modes';
-import { VmOptions, VmOptionsLayer, mergeVmOptions } from '../vm-options';
+import { SecretModeOptions } from '../vm/secret-modes';
+import { VmOptions, VmOptionsLayer, mergeVmOptions } from '../vm/vm-options';
 import { MigrationSelection } from '../vm/migration';
-import type { VM_SETTINGS } from '../vm/settings';
+import type { VM_SETTINGS } from './vm-settings';
 import { INSTANCETYPE_KINDS, PREFERENCE_KINDS } from '../vm/sizing';
 
 // A workload's VM settings out of the merged configuration (the settings themselves are the table VM_SETTINGS).

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import type { WorkloadClass } from '../workloads/_registry';
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 import type { VmsPerCount } from './mix';
 
 const known = new WeakMap<WorkloadClass, VmsPerCount>();

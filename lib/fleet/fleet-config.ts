@@ -1,5 +1,5 @@
-import { VirtworkError, show } from '../errors';
-import { MAX_INSTANCE_NAME } from '../names';
+import { VirtworkError, show } from '../core/errors';
+import { MAX_INSTANCE_NAME } from '../core/names';
 import type { WorkloadClass } from '../workloads/_registry';
 import { MatrixAxis, matrixCells } from './matrix';
 import { MAX_FLEET_VMS, MAX_INSTANCE_VMS, MixShare, ONE_VM_PER_COUNT, parseMix, roundMix } from './mix';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { VirtworkError, show } from '../errors';
-import { checkInstanceName } from '../names';
+import { VirtworkError, show } from '../core/errors';
+import { checkInstanceName } from '../core/names';
 import type { WorkloadClass } from '../workloads/_registry';
 import type { Workload, WorkloadProps } from '../workloads/_workload';
 import { MatrixAxis, matrixCells } from './matrix';

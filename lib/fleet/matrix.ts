@@ -1,4 +1,4 @@
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { MAX_FLEET_VMS } from './mix';
 
 /** One axis of a matrix: a key and the values it takes, in order. */

@@ -1,4 +1,4 @@
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 
 /** Most VMs one fleet may expand into (a workload instance holds at most 1000 per role). */
 export const MAX_FLEET_VMS = 10_000;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 
 /** Where a build step writes its command output, and the environment it runs with. */
 export interface ExecContext {

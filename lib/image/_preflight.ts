@@ -1,7 +1,7 @@
 import { mkdirSync, statfsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { accessSync, constants } from 'node:fs';
-import { VirtworkError } from '../errors';
+import { VirtworkError } from '../core/errors';
 
 /** Free space a Debian image build needs in the cache: the tree, the raw disk while converting, qcow2 and archive. */
 export const BUILD_SPACE_BYTES = 8 * 1024 ** 3;

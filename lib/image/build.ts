@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { Environment } from '../config/setting';
 import { sha256File } from './_tar';
 import { buildBootDisk } from './boot-disk';

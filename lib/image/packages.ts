@@ -1,10 +1,10 @@
-import { parseCloudConfig } from '../cloud-init';
+import { parseCloudConfig } from '../guest/cloud-init';
 import { listCatalog } from '../config/catalog-dirs';
 import { loadConfig, loadMerged } from '../config/synth-input';
 import { Environment } from '../config/setting';
-import { VirtworkError, show } from '../errors';
-import { buildApp } from '../synth';
-import { VirtualMachine } from '../virtual-machine';
+import { VirtworkError, show } from '../core/errors';
+import { buildApp } from '../render/synth';
+import { VirtualMachine } from '../vm/virtual-machine';
 import { knownWorkloads } from '../config/catalog-dirs';
 
 /** Guest OS families an image can be made for. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VirtworkError, show } from '../errors';
+import { VirtworkError, show } from '../core/errors';
 import { ExpectedSignal, MIN_WINDOW_SECONDS } from './contract';
 import { SIGNAL_KIND_IDS, SignalKindId } from './signal-kinds';
 

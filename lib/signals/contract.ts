@@ -1,4 +1,4 @@
-import { sizeBytes } from '../params';
+import { sizeBytes } from '../core/params';
 import { SignalKindId } from './signal-kinds';
 import { formatNumber } from './_promql';
 

@@ -1,4 +1,4 @@
-import { UUID_NAMESPACE_URL, uuidV5 } from '../_uuid';
+import { UUID_NAMESPACE_URL, uuidV5 } from '../core/_uuid';
 
 /**
  * Name space of virtwork's firmware UUIDs: the UUID v5 of this URL in the RFC 4122 URL name space. Never change it:

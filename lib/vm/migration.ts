@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as kubevirt from '../../imports/kubevirt.io';
-import { VirtworkError, show } from '../errors';
-import { checkDnsSubdomain } from '../names';
+import { VirtworkError, show } from '../core/errors';
+import { checkDnsSubdomain } from '../core/names';
 
 /**
  * Annotations that make a VirtualMachineInstanceMigration behave as the one-shot request it is under GitOps:

@@ -1,6 +1,6 @@
-import { VirtworkError, show } from '../errors';
-import { checkInt } from '../quantity';
-import { checkLabelValue } from '../names';
+import { VirtworkError, show } from '../core/errors';
+import { checkInt } from '../core/quantity';
+import { checkLabelValue } from '../core/names';
 import { StorageOptions, isShared } from './storage';
 
 /** How the VMs of one workload are spread over nodes. */

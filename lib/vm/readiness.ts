@@ -1,6 +1,6 @@
-import { VirtworkError, show } from '../errors';
-import { checkInt } from '../quantity';
-import { GUEST_FAMILY_TABLE, GuestFamily } from './guest-family';
+import { VirtworkError, show } from '../core/errors';
+import { checkInt } from '../core/quantity';
+import { GUEST_FAMILY_TABLE, GuestFamily } from '../guest/guest-family';
 
 /** The guest package KubeVirt talks to (guest OS info, IP addresses, freeze for snapshots). */
 export const GUEST_AGENT_PACKAGE = 'qemu-guest-agent';

@@ -1,6 +1,6 @@
-import { VirtworkError, show } from '../errors';
-import { checkDnsSubdomain } from '../names';
-import { checkInt, checkQuantity } from '../quantity';
+import { VirtworkError, show } from '../core/errors';
+import { checkDnsSubdomain } from '../core/names';
+import { checkInt, checkQuantity } from '../core/quantity';
 
 /** VM size presets: vCPUs (`domain.cpu.cores`) and memory (`resources.requests.memory`). */
 export const SIZE_PRESETS = {

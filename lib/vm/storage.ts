@@ -1,7 +1,7 @@
 import * as kubevirt from '../../imports/kubevirt.io';
-import { VirtworkError, show } from '../errors';
-import { checkDnsLabel, checkDnsSubdomain } from '../names';
-import { checkQuantity } from '../quantity';
+import { VirtworkError, show } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { checkQuantity } from '../core/quantity';
 
 /** PersistentVolumeClaim access modes. */
 export const ACCESS_MODES = ['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'] as const;

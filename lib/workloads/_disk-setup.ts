@@ -1,10 +1,10 @@
-import { WriteFile } from '../cloud-init';
-import { VirtworkError, show } from '../errors';
-import { checkDnsLabel } from '../names';
-import { checkQuantity } from '../quantity';
-import { execLine, renderUnit } from '../systemd-unit';
-import { DataDisk } from '../virtual-machine';
-import { shellQuote } from '../_shell';
+import { WriteFile } from '../guest/cloud-init';
+import { VirtworkError, show } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { checkQuantity } from '../core/quantity';
+import { execLine, renderUnit } from '../guest/systemd-unit';
+import { DataDisk } from '../vm/virtual-machine';
+import { shellQuote } from '../guest/_shell';
 import { UnitFile } from './_workload';
 
 /** Seconds the setup waits for the data disk to show up under `/dev/disk/by-id`. */

@@ -1,5 +1,5 @@
-import { WriteFile } from '../cloud-init';
-import { GUEST_FAMILY_TABLE, GuestFamily } from '../vm/guest-family';
+import { WriteFile } from '../guest/cloud-init';
+import { GUEST_FAMILY_TABLE, GuestFamily } from '../guest/guest-family';
 
 /** Seconds the pgbench setup waits for PostgreSQL to accept connections. */
 export const PG_READY_WAIT_SECONDS = 600;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ParamSchema } from '../params';
+import { ParamSchema } from '../core/params';
 import { ChaosDiskWorkload } from './chaos-disk';
 import { ChaosNetworkWorkload } from './chaos-network';
 import { ChaosProcessWorkload } from './chaos-process';

@@ -1,18 +1,18 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CloudConfig, CloudUser, WriteFile, renderCloudConfig } from '../cloud-init';
+import { CloudConfig, CloudUser, WriteFile, renderCloudConfig } from '../guest/cloud-init';
 import { VirtualMachineSpecTemplateSpecAccessCredentials } from '../../imports/kubevirt.io';
-import { checkInstanceName, instanceServiceName, vmName } from '../names';
-import { pairedServiceName } from '../service';
-import { registerAppChecks } from '../unique-objects';
-import { checkInt, checkQuantity } from '../quantity';
-import { paramsHash } from '../provenance';
-import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../virtual-machine';
-import { VmOptions, checkVmOptions, pickVmOptions } from '../vm-options';
+import { checkInstanceName, instanceServiceName, vmName } from '../core/names';
+import { pairedServiceName } from '../vm/service';
+import { registerAppChecks } from '../vm/unique-objects';
+import { checkInt, checkQuantity } from '../core/quantity';
+import { paramsHash } from '../vm/provenance';
+import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../vm/virtual-machine';
+import { VmOptions, checkVmOptions, pickVmOptions } from '../vm/vm-options';
 import { MigrationSelection, VirtualMachineMigration, migrationIndices } from '../vm/migration';
-import { DEFAULT_GUEST_FAMILY, GuestFamily, familyPackages } from '../vm/guest-family';
+import { DEFAULT_GUEST_FAMILY, GuestFamily, familyPackages } from '../guest/guest-family';
 import { GUEST_AGENT_PACKAGE, guestAgentRuncmd } from '../vm/readiness';
-import { HEALTH_PROBE, ReadinessCheck, guestHealth } from '../vm/health-responder';
+import { HEALTH_PROBE, ReadinessCheck, guestHealth } from '../guest/health-responder';
 
 /** Props every workload accepts: its own, plus every VM option (size, storage, placement, power, secrets). */
 export interface WorkloadProps extends VmOptions {

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { ParamInput, defineParams, int, str } from '../params';
-import { execLine, renderUnit } from '../systemd-unit';
-import { shellQuote } from '../_shell';
+import { ParamInput, defineParams, int, str } from '../core/params';
+import { execLine, renderUnit } from '../guest/systemd-unit';
+import { shellQuote } from '../guest/_shell';
 import { checkMountPoint, dataDisk, dataDiskSetup } from './_disk-setup';
-import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../guest/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-disk.sh';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ParamInput, decimal, defineParams, int } from '../params';
-import { execLine, renderUnit } from '../systemd-unit';
+import { ParamInput, decimal, defineParams, int } from '../core/params';
+import { execLine, renderUnit } from '../guest/systemd-unit';
 import { Workload, WorkloadProps } from './_workload';
 
 const START = '/usr/local/bin/virtwork-chaos-network-start.sh';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { ParamInput, bool, defineParams, int, list, signal } from '../params';
-import { execLine, renderUnit, systemdQuote } from '../systemd-unit';
-import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
+import { ParamInput, bool, defineParams, int, list, signal } from '../core/params';
+import { execLine, renderUnit, systemdQuote } from '../guest/systemd-unit';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../guest/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-process.sh';

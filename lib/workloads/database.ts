@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { VirtworkError, show } from '../errors';
-import { ParamInput, defineParams, int } from '../params';
-import { parseQuantity } from '../quantity';
-import { execLine, renderUnit } from '../systemd-unit';
+import { VirtworkError, show } from '../core/errors';
+import { ParamInput, defineParams, int } from '../core/params';
+import { parseQuantity } from '../core/quantity';
+import { execLine, renderUnit } from '../guest/systemd-unit';
 import { dataDisk, dataDiskSetup } from './_disk-setup';
-import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../guest/health-responder';
 import { UnitFile, Workload, WorkloadProps } from './_workload';
-import { GUEST_FAMILY_TABLE } from '../vm/guest-family';
+import { GUEST_FAMILY_TABLE } from '../guest/guest-family';
 import { initdbScript, postgresqlDropIn, postgresqlPackageFiles, prepareScript } from './_postgresql';
 
 /** pgbench needs about 16 MiB per scale unit; keep a fifth of the disk for WAL and vacuum. */

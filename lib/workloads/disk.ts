@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { VirtworkError, show } from '../errors';
-import { ParamInput, defineParams, int, size } from '../params';
-import { parseQuantity } from '../quantity';
-import { execLine, renderUnit } from '../systemd-unit';
+import { VirtworkError, show } from '../core/errors';
+import { ParamInput, defineParams, int, size } from '../core/params';
+import { parseQuantity } from '../core/quantity';
+import { execLine, renderUnit } from '../guest/systemd-unit';
 import { dataDisk, dataDiskSetup, filesystemUsableBytes } from './_disk-setup';
-import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../guest/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 const FIO_BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;

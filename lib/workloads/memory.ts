@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ParamInput, defineParams, int, str } from '../params';
-import { execLine, renderUnit } from '../systemd-unit';
+import { ParamInput, defineParams, int, str } from '../core/params';
+import { execLine, renderUnit } from '../guest/systemd-unit';
 import { Workload, WorkloadProps } from './_workload';
 
 /** Params of {@link MemoryWorkload}. */

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { ParamInput, defineParams, int } from '../params';
-import { WorkloadService, serviceHost } from '../service';
-import { execLine, renderUnit } from '../systemd-unit';
-import { HEARTBEAT_HELPER, heartbeatWithin } from '../vm/health-responder';
+import { ParamInput, defineParams, int } from '../core/params';
+import { WorkloadService, serviceHost } from '../vm/service';
+import { execLine, renderUnit } from '../guest/systemd-unit';
+import { HEARTBEAT_HELPER, heartbeatWithin } from '../guest/health-responder';
 import { Workload, WorkloadProps } from './_workload';
 
 /** Port of the iperf3 servers. */

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { shellQuote } from '../_shell';
-import { VirtworkError, show } from '../errors';
-import { ParamInput, bool, defineParams, int, list, oneOf, size, sizeBytes } from '../params';
-import { parseQuantity } from '../quantity';
-import { execLine, renderUnit } from '../systemd-unit';
+import { shellQuote } from '../guest/_shell';
+import { VirtworkError, show } from '../core/errors';
+import { ParamInput, bool, defineParams, int, list, oneOf, size, sizeBytes } from '../core/params';
+import { parseQuantity } from '../core/quantity';
+import { execLine, renderUnit } from '../guest/systemd-unit';
 import { dataDisk, dataDiskSetup, filesystemUsableBytes } from './_disk-setup';
 import { Workload, WorkloadProps } from './_workload';
 

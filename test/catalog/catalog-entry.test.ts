@@ -1,5 +1,5 @@
 import { checkCatalogEntry, parseCatalogEntry } from '../../lib/catalog';
-import { VirtworkError } from '../../lib/errors';
+import { VirtworkError } from '../../lib/core/errors';
 import { DEMO, source, unit } from './_helpers';
 
 describe('checkCatalogEntry', () => {

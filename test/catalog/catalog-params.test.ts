@@ -3,7 +3,7 @@ import { CatalogParamSpec, catalogParamSchema, checkSafeText, substitutionText }
 const spec = (s: Partial<CatalogParamSpec> & Pick<CatalogParamSpec, 'type' | 'default'>): CatalogParamSpec => ({ key: 'p', ...s });
 
 describe('catalogParamSchema', () => {
-  it('builds a lib/params schema whose defaults are parsed with their own type', () => {
+  it('builds a lib/core/params schema whose defaults are parsed with their own type', () => {
     // GIVEN one param of each type WHEN the schema is built THEN defaults are typed values
     const { schema, problems } = catalogParamSchema([
       spec({ key: 'n', type: 'int', default: '8', min: 1, max: 10, desc: 'n' }),

@@ -2,9 +2,9 @@ import { App, Chart } from 'cdk8s';
 import {
   CatalogEntry, CatalogWorkload, catalogRegistry, catalogWorkloadClass, parseCatalogEntry,
 } from '../../lib/catalog';
-import { parseCloudConfig } from '../../lib/cloud-init';
-import { VirtworkError } from '../../lib/errors';
-import { buildApp, synthesize } from '../../lib/synth';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
+import { VirtworkError } from '../../lib/core/errors';
+import { buildApp, synthesize } from '../../lib/render/synth';
 import { BUILTIN_WORKLOADS } from '../../lib/workloads/_registry';
 import { K8sObject, execLines, parseManifests, validateObjects } from '../support/validators';
 import { DEMO, source, unit } from './_helpers';

@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import {
   SHIPPED_CATALOG_DIR, catalogDirOf, catalogRegistry, inspectCatalogEntry, listCatalogEntries, loadCatalogEntries, loadCatalogEntry,
 } from '../../lib/catalog';
-import { VirtworkError } from '../../lib/errors';
-import { renderToDir } from '../../lib/render';
+import { VirtworkError } from '../../lib/core/errors';
+import { renderToDir } from '../../lib/render/render';
 import { BROKEN, editManifest } from './_broken-corpus';
 import { DEMO, removeCatalogs, unit, writeCatalog } from './_helpers';
 

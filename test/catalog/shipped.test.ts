@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHIPPED_CATALOG_DIR, catalogRegistry, listCatalogEntries, loadCatalogEntries } from '../../lib/catalog';
-import { validateCatalog } from '../../lib/catalog/validate';
-import { parseCloudConfig } from '../../lib/cloud-init';
-import { synthesize } from '../../lib/synth';
+import { validateCatalog } from '../../lib/render/validate-catalog';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
+import { synthesize } from '../../lib/render/synth';
 import { K8sObject, execLines, parseManifests, validateObjects } from '../support/validators';
 import { readinessChecks } from '../workloads/_support';
 

@@ -1,4 +1,4 @@
-import { formatCatalogReport, validateCatalog } from '../../lib/catalog/validate';
+import { formatCatalogReport, validateCatalog } from '../../lib/render/validate-catalog';
 import { DEMO, removeCatalogs, unit, writeCatalog } from './_helpers';
 
 afterAll(removeCatalogs);

@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
 import { GO_MOVED } from '../../lib/config/go-compat';
 import { K8sObject, parseManifests, validateObjects } from '../support/validators';
 import { PUBLIC_KEY, PUBLIC_KEY_2, readTree, scratch, virtwork, writeFiles } from './_run';

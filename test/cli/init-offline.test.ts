@@ -2,7 +2,7 @@ import { SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { packageInfo } from '../../lib/_package';
+import { packageInfo } from '../../lib/core/_package';
 import { readTree, scratch } from './_run';
 
 // A new user's first steps: `virtwork init` from this checkout (packed into vendor/: virtwork itself comes from no

@@ -1,4 +1,4 @@
-import { packageInfo } from '../../lib/_package';
+import { packageInfo } from '../../lib/core/_package';
 import { scratch, virtwork } from './_run';
 
 let dir: string;

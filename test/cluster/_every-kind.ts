@@ -1,9 +1,9 @@
-import { gitopsFiles } from '../../lib/gitops-files';
+import { gitopsFiles } from '../../lib/render/gitops-files';
 import { Manifest, parseManifestText } from '../../lib/cluster/manifests';
-import { KUSTOMIZATION_FILE, SynthInput, synthesize } from '../../lib/synth';
+import { KUSTOMIZATION_FILE, SynthInput, synthesize } from '../../lib/render/synth';
 import { BUILTIN_WORKLOADS } from '../../lib/workloads/_registry';
 
-/** A stand-in sealer (sealing itself is lib/sealed-secrets.ts's, tested there): a fixed base64 value. */
+/** A stand-in sealer (sealing itself is lib/render/sealed-secrets.ts's, tested there): a fixed base64 value. */
 const STAND_IN_SEALER = () => ({ encrypted: 'QUJD', hash: 'sha256:00' });
 
 /**

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { renderToDir } from '../../lib/render';
+import { renderToDir } from '../../lib/render/render';
 import { testKubeConfig } from '../harness';
 import { KUBECONFIG_ENV } from '../harness/cluster-env';
 

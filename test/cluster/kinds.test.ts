@@ -1,6 +1,6 @@
 import { applyRank, CLEANUP_KINDS, DEFAULT_CLUSTER_NAMESPACE, EMITTED_KINDS, plural, PRUNE_KINDS } from '../../lib/cluster/kinds';
 import { groupOf } from '../../lib/cluster/manifests';
-import { DEFAULT_NAMESPACE } from '../../lib/virtual-machine';
+import { DEFAULT_NAMESPACE } from '../../lib/vm/virtual-machine';
 import { synthesizeEveryKind } from './_every-kind';
 
 const key = (k: { apiVersion: string; kind: string }) => `${groupOf(k.apiVersion) || 'core'}/${k.kind}`;

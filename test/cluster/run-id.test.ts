@@ -1,6 +1,6 @@
 import { Manifest, parseManifestText } from '../../lib/cluster/manifests';
 import { newRunId, relocate, resolveRunId, stampRunId } from '../../lib/cluster/run-id';
-import { synthesize } from '../../lib/synth';
+import { synthesize } from '../../lib/render/synth';
 
 /** The manifests `virtwork synth` makes for 1 cpu VM, parsed as virtwork-apply reads them. */
 function synthManifests(runId?: string): Manifest[] {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { parseCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
 import { loadConfig, loadMerged } from '../../lib/config/synth-input';
-import { hashPassword } from '../../lib/ssh';
-import { synthesize } from '../../lib/synth';
+import { hashPassword } from '../../lib/guest/ssh';
+import { synthesize } from '../../lib/render/synth';
 import { DEFAULT_WORKLOADS } from '../../lib/workloads/_registry';
 import { PUBLIC_KEY, PUBLIC_KEY_2, scratch, writeFiles } from '../cli/_run';
 import { parseManifests } from '../support/validators';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../lib/config/synth-input';
-import { synthesize } from '../../lib/synth';
+import { synthesize } from '../../lib/render/synth';
 import { scratch, writeFiles } from '../cli/_run';
 import { K8sObject, parseManifests, validateObjects } from '../support/validators';
 

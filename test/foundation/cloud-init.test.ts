@@ -1,4 +1,4 @@
-import { parseCloudConfig, renderCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig, renderCloudConfig } from '../../lib/guest/cloud-init';
 import { cloudInitProblems } from '../support/validators';
 
 describe('renderCloudConfig', () => {

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { parseCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
 import { CpuWorkload } from '../../lib/workloads/cpu';
 import { MemoryWorkload } from '../../lib/workloads/memory';
 import { K8sObject, execLines, validateObjects } from '../support/validators';

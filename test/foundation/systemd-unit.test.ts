@@ -1,5 +1,5 @@
-import { shellJoin } from '../../lib/_shell';
-import { execLine, renderUnit, systemdQuote } from '../../lib/systemd-unit';
+import { shellJoin } from '../../lib/guest/_shell';
+import { execLine, renderUnit, systemdQuote } from '../../lib/guest/systemd-unit';
 import { splitExecLine, systemdProblems } from '../support/validators';
 
 const HOSTILE = ['$(reboot)', "'; rm -rf / #", 'a"b', '100%', '%h', '$HOME', 'x\\y', 'semi;colon', '`id`', ' spaced out '];

@@ -1,7 +1,7 @@
-import { parseCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
 import { loadConfig } from '../../lib/config/synth-input';
-import { buildApp } from '../../lib/synth';
-import { VirtualMachine } from '../../lib/virtual-machine';
+import { buildApp } from '../../lib/render/synth';
+import { VirtualMachine } from '../../lib/vm/virtual-machine';
 import { workloadPackages } from '../../lib/image/packages';
 
 const cwd = `${__dirname}/../..`;

@@ -2,7 +2,7 @@ import { SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { packageInfo } from '../../lib/_package';
+import { packageInfo } from '../../lib/core/_package';
 import { readTree, scratch } from '../cli/_run';
 import { K8sObject, parseManifests, schemaProblems } from '../support/validators';
 import { NodeRelease, nodeRelease } from '../support/node-release';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { stringify } from 'yaml';
 import { Chart, Testing } from 'cdk8s';
-import { PrometheusRuleGroup } from '../../lib/signals/prometheus-rule';
-import { RunSignals, runSignals } from '../../lib/signals/run-signals';
+import { PrometheusRuleGroup } from '../../lib/monitoring/prometheus-rule';
+import { RunSignals, runSignals } from '../../lib/monitoring/run-signals';
 import { BUILTIN_WORKLOADS } from '../../lib/workloads/_registry';
 import { Workload } from '../../lib/workloads/_workload';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { checkCatalogEntry, parseCatalogEntry } from '../../lib/catalog/catalog-entry';
 import { catalogWorkloadClass } from '../../lib/catalog/catalog-workload';
 import { listCatalogEntries, loadCatalogEntry } from '../../lib/catalog/loader';
-import { expectedSignals, runSignals } from '../../lib/signals/run-signals';
+import { expectedSignals, runSignals } from '../../lib/monitoring/run-signals';
 import { DEMO, source } from '../catalog/_helpers';
 
 const SIGNALS = `signals:

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { synthesize } from '../../lib/synth';
+import { synthesize } from '../../lib/render/synth';
 import { SIGNALS_FAILED_EXIT } from '../../lib/cli/apply/check-signals-command';
 import { runApplyCli, scratchDir } from '../cluster/_run';
 import { StandInExporter } from './_stand-in-exporter';

@@ -1,9 +1,9 @@
-import { parseCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
 import {
   DATABASE_PAUSE_SECONDS, DISK_PAUSE_SECONDS, DISK_SEQ_JOBS, EXPECTED_SHARE, MIN_WINDOW_SECONDS, NETWORK_PAUSE_SECONDS,
   SIGNAL_TABLES, TPS_CYCLE_PAUSE_SECONDS, TPS_STEP_PAUSE_SECONDS, describeMin, windowFor,
 } from '../../lib/signals/contract';
-import { expectedSignals, runSignals } from '../../lib/signals/run-signals';
+import { expectedSignals, runSignals } from '../../lib/monitoring/run-signals';
 import { BUILTIN_WORKLOADS } from '../../lib/workloads/_registry';
 import { workloadsOf } from './_support';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SIGNALS_DOC } from '../../scripts/docs-signals';
-import { renderSignalsDoc } from '../../lib/signals/contract-doc';
+import { renderSignalsDoc } from '../../lib/monitoring/contract-doc';
 import { SIGNAL_TABLES } from '../../lib/signals/contract';
 
 describe('docs/signals.md', () => {

@@ -1,6 +1,6 @@
-import { DASHBOARD_UID, grafanaDashboard } from '../../lib/signals/grafana-dashboard';
-import { recordName } from '../../lib/signals/prometheus-rule';
-import { runSignals } from '../../lib/signals/run-signals';
+import { DASHBOARD_UID, grafanaDashboard } from '../../lib/monitoring/grafana-dashboard';
+import { recordName } from '../../lib/monitoring/prometheus-rule';
+import { runSignals } from '../../lib/monitoring/run-signals';
 import { everyBuiltinRun, workloadsOf } from './_support';
 
 describe('Grafana dashboard', () => {

@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { KUBE_BURNER_CONFIG_FILE } from '../../lib/signals/kube-burner';
-import { runSignals } from '../../lib/signals/run-signals';
-import { signalsFiles } from '../../lib/signals/signals-chart';
+import { KUBE_BURNER_CONFIG_FILE } from '../../lib/monitoring/kube-burner';
+import { runSignals } from '../../lib/monitoring/run-signals';
+import { signalsFiles } from '../../lib/monitoring/signals-chart';
 import { workloadsOf } from './_support';
 
 // kube-burner's configuration as its documentation describes it for `kube-burner measure` (docs/reference/configuration.md,

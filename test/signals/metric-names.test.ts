@@ -1,7 +1,7 @@
-import { grafanaDashboard } from '../../lib/signals/grafana-dashboard';
+import { grafanaDashboard } from '../../lib/monitoring/grafana-dashboard';
 import { KUBEVIRT_METRICS } from '../../lib/signals/kubevirt-metrics';
-import { ruleGroups } from '../../lib/signals/prometheus-rule';
-import { RunSignals } from '../../lib/signals/run-signals';
+import { ruleGroups } from '../../lib/monitoring/prometheus-rule';
+import { RunSignals } from '../../lib/monitoring/run-signals';
 import { SIGNAL_KINDS } from '../../lib/signals/signal-kinds';
 import { everyBuiltinRun, kubevirtMetrics, parsePromql, promtool, ruleFile } from './_support';
 

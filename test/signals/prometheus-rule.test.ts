@@ -1,10 +1,10 @@
 import { stringify } from 'yaml';
-import { FLAT_ALERT, MISSING_ALERT, prometheusRuleManifest, recordName, ruleGroups } from '../../lib/signals/prometheus-rule';
-import { runSignals } from '../../lib/signals/run-signals';
+import { FLAT_ALERT, MISSING_ALERT, prometheusRuleManifest, recordName, ruleGroups } from '../../lib/monitoring/prometheus-rule';
+import { runSignals } from '../../lib/monitoring/run-signals';
 import { schemaProblems } from '../support/validators';
 import { App } from 'cdk8s';
 import { Workload } from '../../lib/workloads/_workload';
-import { buildApp, WorkloadSelection } from '../../lib/synth';
+import { buildApp, WorkloadSelection } from '../../lib/render/synth';
 import { everyBuiltinRun, promtool, ruleFile, workloadsOf } from './_support';
 
 /** The workload constructs synthesis builds for `workloads` (instances included). */

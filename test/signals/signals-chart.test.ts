@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { renderToDir } from '../../lib/render';
-import { KUBE_BURNER_CONFIG_FILE } from '../../lib/signals/kube-burner';
-import { KUSTOMIZATION_FILE, synthesize } from '../../lib/synth';
-import { MAX_CONFIGMAP_BYTES, MAX_OBJECT_BYTES, checkStoredSize, CONTRACT_CONFIGMAP, CONTRACT_FILE, DASHBOARD_CONFIGMAP, DASHBOARD_FILE, GRAFANA_DASHBOARD_LABEL, PROMETHEUS_RULE_NAME } from '../../lib/signals/signals-chart';
-import { RunSignals } from '../../lib/signals/run-signals';
+import { renderToDir } from '../../lib/render/render';
+import { KUBE_BURNER_CONFIG_FILE } from '../../lib/monitoring/kube-burner';
+import { KUSTOMIZATION_FILE, synthesize } from '../../lib/render/synth';
+import { MAX_CONFIGMAP_BYTES, MAX_OBJECT_BYTES, checkStoredSize, CONTRACT_CONFIGMAP, CONTRACT_FILE, DASHBOARD_CONFIGMAP, DASHBOARD_FILE, GRAFANA_DASHBOARD_LABEL, PROMETHEUS_RULE_NAME } from '../../lib/monitoring/signals-chart';
+import { RunSignals } from '../../lib/monitoring/run-signals';
 import { parseManifests, validateObjects } from '../support/validators';
 
 const input = { namespace: 'vw', runId: 'run-1', workloads: [{ name: 'cpu', vmCount: 2 }, { name: 'network' }] };

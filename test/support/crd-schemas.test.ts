@@ -1,5 +1,5 @@
 import { EMITTED_KINDS } from '../../lib/cluster/kinds';
-import { gitopsFiles } from '../../lib/gitops-files';
+import { gitopsFiles } from '../../lib/render/gitops-files';
 import { synthesizeEveryKind } from '../cluster/_every-kind';
 import { parseManifests, schemaProblems, K8sObject } from './validators';
 import { crdServedVersions, crdValidator } from './crd-schemas';

@@ -1,5 +1,5 @@
 // Synthesis inputs whose output test/synth-output.test.ts pins byte for byte.
-import type { SynthInput } from '../../lib/synth';
+import type { SynthInput } from '../../lib/render/synth';
 
 /** The 1,000-VM fleet of `npm run bench` (every built-in workload of 2026-12-02, 100 VMs each), listed explicitly. */
 export const BENCH_FLEET: SynthInput = {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { parseCloudConfig } from '../../lib/cloud-init';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
 import { coreValidator } from './core-schemas';
 import { crdServedVersions, crdValidator } from './crd-schemas';
 

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { ARGOCD_FILE, FLUX_FILE, PLACEHOLDER_REPO_URL, gitopsFiles } from '../../lib/gitops-files';
-import { GIT_URL_FORMS } from '../../lib/git-source';
+import { ARGOCD_FILE, FLUX_FILE, PLACEHOLDER_REPO_URL, gitopsFiles } from '../../lib/render/gitops-files';
+import { GIT_URL_FORMS } from '../../lib/render/git-source';
 import { schemaProblems } from '../support/validators';
 
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());

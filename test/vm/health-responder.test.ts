@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HEALTH_PATH, RESPONDER_UNIT, heartbeatHelper, responderConfig, responderScript, responderUnit } from '../../lib/vm/health-responder';
+import { HEALTH_PATH, RESPONDER_UNIT, heartbeatHelper, responderConfig, responderScript, responderUnit } from '../../lib/guest/health-responder';
 import { shellcheckProblems, systemdProblems } from '../support/validators';
 
 // The real responder (python3 http.server) and the real heartbeat helper (bash), run on this machine.

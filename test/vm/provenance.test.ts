@@ -1,5 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
-import { ANNOTATION_PARAMS_HASH, ANNOTATION_VERSION, addProvenance, canonicalJson, paramsHash } from '../../lib/provenance';
+import { ANNOTATION_PARAMS_HASH, ANNOTATION_VERSION, addProvenance, canonicalJson, paramsHash } from '../../lib/vm/provenance';
 import { CpuWorkload } from '../../lib/workloads/cpu';
 import { K8sObject } from '../support/validators';
 

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderToDir } from '../../lib/render';
+import { renderToDir } from '../../lib/render/render';
 import { describeIntegration, FakeKubevirt, startFakeKubevirt, testKubeConfig, useTestNamespace } from '../harness';
 import { KUBECONFIG_ENV } from '../harness/cluster-env';
 import { runApplyCli, scratchDir } from '../cluster/_run';

@@ -4,10 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSynth } from '../../lib/cli/synth-command';
 import { runValidate } from '../../lib/cli/validate-command';
-import { kubesealEncrypt, makeSealer, previousSealedValues, readSealingCert } from '../../lib/sealed-secrets';
+import { kubesealEncrypt, makeSealer, previousSealedValues, readSealingCert } from '../../lib/render/sealed-secrets';
 import { scratch, writeFiles } from '../cli/_run';
-import { SYNC_WAVE_ANNOTATION, synthesize } from '../../lib/synth';
-import { ANNOTATION_PARAMS_HASH, ANNOTATION_VERSION } from '../../lib/provenance';
+import { SYNC_WAVE_ANNOTATION, synthesize } from '../../lib/render/synth';
+import { ANNOTATION_PARAMS_HASH, ANNOTATION_VERSION } from '../../lib/vm/provenance';
 import { plainSecretView, secretFromExternalSecret, secretFromSealedSecret, unseal } from '../support/secret-controllers';
 import { K8sObject, hasCommand, parseManifests, schemaProblems } from '../support/validators';
 

@@ -1,4 +1,4 @@
-import { checkSecretMode, externalSecretManifest, plainSecretManifest, sealedSecretManifest } from '../../lib/secret-modes';
+import { checkSecretMode, externalSecretManifest, plainSecretManifest, sealedSecretManifest } from '../../lib/vm/secret-modes';
 
 const spec = { name: 'virtwork-cpu-0-cloudinit', namespace: 'virtwork', labels: { 'app.kubernetes.io/managed-by': 'virtwork' }, key: 'userdata', userData: '#cloud-config\n' };
 
@@ -16,7 +16,7 @@ describe('secret modes', () => {
   });
 
   it('builds the SealedSecret from what the sealer returns, with the strict scope (snapshot)', () => {
-    // GIVEN a stand-in sealer (sealing itself is the edge's: lib/sealed-secrets.ts)
+    // GIVEN a stand-in sealer (sealing itself is the edge's: lib/render/sealed-secrets.ts)
     const requests: unknown[] = [];
     const sealer = (r: unknown) => (requests.push(r), { encrypted: 'QUJD', hash: 'sha256:00' });
     const sealed = sealedSecretManifest(sealer, spec);

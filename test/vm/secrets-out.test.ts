@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { renderToDir } from '../../lib/render';
-import { VirtualMachine } from '../../lib/virtual-machine';
-import { outOfBandSecretFiles } from '../../lib/vm/secrets-out';
+import { renderToDir } from '../../lib/render/render';
+import { VirtualMachine } from '../../lib/vm/virtual-machine';
+import { outOfBandSecretFiles } from '../../lib/render/secrets-out';
 import { scratch } from '../cli/_run';
 import { parseManifests } from '../support/validators';
 

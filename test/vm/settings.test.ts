@@ -1,5 +1,5 @@
 import { loadConfig } from '../../lib/config/synth-input';
-import { synthesize } from '../../lib/synth';
+import { synthesize } from '../../lib/render/synth';
 import { parseManifests } from '../support/validators';
 import { scratch, writeFiles } from '../cli/_run';
 

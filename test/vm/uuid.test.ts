@@ -1,4 +1,4 @@
-import { UUID_NAMESPACE_DNS, UUID_NAMESPACE_URL, uuidV5 } from '../../lib/_uuid';
+import { UUID_NAMESPACE_DNS, UUID_NAMESPACE_URL, uuidV5 } from '../../lib/core/_uuid';
 
 describe('uuidV5', () => {
   it('matches the RFC 4122 / Python uuid5 reference vectors', () => {

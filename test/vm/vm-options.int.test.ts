@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { Chart, Testing } from 'cdk8s';
-import { addProvenance } from '../../lib/provenance';
-import { VirtualMachine } from '../../lib/virtual-machine';
+import { addProvenance } from '../../lib/vm/provenance';
+import { VirtualMachine } from '../../lib/vm/virtual-machine';
 import { CpuWorkload } from '../../lib/workloads/cpu';
 import { StorageBenchWorkload } from '../../lib/workloads/storage-bench';
 import { describeIntegration, testKubeConfig, useTestNamespace } from '../harness';

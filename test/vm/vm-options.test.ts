@@ -1,4 +1,4 @@
-import { VM_OPTION_KEYS, VmOptions, checkVmOptions, mergeVmOptions, pickVmOptions } from '../../lib/vm-options';
+import { VM_OPTION_KEYS, VmOptions, checkVmOptions, mergeVmOptions, pickVmOptions } from '../../lib/vm/vm-options';
 
 describe('VmOptions', () => {
   it('picks exactly the VM options out of larger props', () => {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { Chart, Testing } from 'cdk8s';
-import { parseCloudConfig } from '../../lib/cloud-init';
-import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
-import { GUEST_FAMILIES } from '../../lib/vm/guest-family';
+import { parseCloudConfig } from '../../lib/guest/cloud-init';
+import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/vm/service';
+import { GUEST_FAMILIES } from '../../lib/guest/guest-family';
 import { GUEST_AGENT_PACKAGE, guestAgentRuncmd } from '../../lib/vm/readiness';
-import { RESPONDER_CONFIG, RESPONDER_UNIT, guestHealth } from '../../lib/vm/health-responder';
+import { RESPONDER_CONFIG, RESPONDER_UNIT, guestHealth } from '../../lib/guest/health-responder';
 import { K8sObject, execLines, hasCommand } from '../support/validators';
 
 /** A parsed `#cloud-config` as the workloads emit it. */

@@ -1,7 +1,7 @@
 import { shellcheckProblems } from '../support/validators';
 import { SHIPPED_CATALOG_DIR, catalogRegistry, listCatalogEntries, loadCatalogEntries } from '../../lib/catalog';
-import { synthesize } from '../../lib/synth';
-import { GUEST_FAMILIES, GUEST_FAMILY_TABLE, GuestFamily, familyPackages } from '../../lib/vm/guest-family';
+import { synthesize } from '../../lib/render/synth';
+import { GUEST_FAMILIES, GUEST_FAMILY_TABLE, GuestFamily, familyPackages } from '../../lib/guest/guest-family';
 import { BUILTIN_WORKLOADS } from '../../lib/workloads/_registry';
 import { K8sObject, parseManifests, validateObjects } from '../support/validators';
 import { UserData, byKind, fileOf, userData } from './_support';

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { loadCatalogEntry, SHIPPED_CATALOG_DIR, CatalogWorkload } from '../../lib/catalog';
-import { LABEL_INSTANCE } from '../../lib/labels';
-import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
+import { LABEL_INSTANCE } from '../../lib/core/labels';
+import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/vm/service';
 import { CpuWorkload } from '../../lib/workloads/cpu';
 import { DiskWorkload } from '../../lib/workloads/disk';
 import { NetworkWorkload } from '../../lib/workloads/network';

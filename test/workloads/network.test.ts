@@ -1,4 +1,4 @@
-import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/service';
+import { LABEL_KUBEVIRT_VM_NAME } from '../../lib/vm/service';
 import { NetworkWorkload } from '../../lib/workloads/network';
 import { TpsWorkload } from '../../lib/workloads/tps';
 import { validateObjects } from '../support/validators';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { hashPassword } from '../../lib/ssh';
+import { hashPassword } from '../../lib/guest/ssh';
 import { BUILTIN_WORKLOADS, DEFAULT_WORKLOADS } from '../../lib/workloads/_registry';
 import { K8sObject, parseManifests, validateObjects } from '../support/validators';
 import { byKind } from './_support';

@@ -2,7 +2,7 @@ import type { RunSummary } from '../../audit/types';
 import { openAudit } from '../../audit/open-audit';
 import { DEFAULT_CLUSTER_NAMESPACE } from '../../cluster/kinds';
 import type { Cluster } from '../../cluster/kubeconfig';
-import { VirtworkError } from '../../errors';
+import { VirtworkError } from '../../core/errors';
 import type { Reporter } from './_reporter';
 import { ApplyContext, GlobalOptions, connectFrom, reporterFor } from './_session';
 

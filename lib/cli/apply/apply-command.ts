@@ -4,7 +4,7 @@ import { plural } from '../../cluster/kinds';
 import { Manifest, readManifests, sourceOf } from '../../cluster/manifests';
 import { fillNamespace, relocate, resolveRunId, stampRunId } from '../../cluster/run-id';
 import { vmRefOf, WaitFor } from '../../cluster/wait';
-import { UsageError } from '../../errors';
+import { UsageError } from '../../core/errors';
 import { Reporter } from './_reporter';
 import {
   APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, connectFrom, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor,

@@ -4,11 +4,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { CancelledError } from '../../cluster/_errors';
 import { readManifests } from '../../cluster/manifests';
-import { VirtworkError, show } from '../../errors';
-import { checkSignals, contractFromObjects, SignalResult } from '../../signals/check-signals';
+import { VirtworkError, show } from '../../core/errors';
+import { checkSignals, contractFromObjects, SignalResult } from '../../cluster/check-signals';
 import { describeMin } from '../../signals/contract';
-import { PrometheusClient, shownUrl } from '../../signals/prometheus-client';
-import { CONTRACT_CONFIGMAP, CONTRACT_FILE } from '../../signals/signals-chart';
+import { PrometheusClient, shownUrl } from '../../cluster/prometheus-client';
+import { CONTRACT_CONFIGMAP, CONTRACT_FILE } from '../../monitoring/signals-chart';
 import { formatNumber } from '../../signals/_promql';
 import { APPLY_EXIT, ApplyContext, auditFrom, cancellable, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor } from './_session';
 

@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { DEFAULT_CONCURRENCY } from '../../cluster/apply';
 import { CleanupPlan, executeCleanup, planCleanup } from '../../cluster/cleanup';
 import { CLEANUP_KINDS, plural } from '../../cluster/kinds';
-import { VirtworkError } from '../../errors';
-import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../../labels';
+import { VirtworkError } from '../../core/errors';
+import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../../core/labels';
 import { Reporter } from './_reporter';
 import {
   APPLY_EXIT, ApplyContext, auditFrom, cancellable, checkLabelFlag, DryRunMode, dryRunOption, globalOptions, parseDuration, parsePositiveInt, recorded,

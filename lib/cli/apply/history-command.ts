@@ -1,13 +1,13 @@
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
-import { didYouMean } from '../../_suggest';
+import { didYouMean } from '../../core/_suggest';
 import type { AuditLogOptions, RunSummary } from '../../audit/audit-log';
 import { DEFAULT_HISTORY_LIMIT } from '../../audit/audit-log';
 import type { AuditCliOptions } from '../../audit/open-audit';
 import { openAudit } from '../../audit/open-audit';
 import type { ExecutionDetail, ObjectAction } from '../../audit/types';
 import { OBJECT_ACTIONS } from '../../audit/types';
-import { VirtworkError } from '../../errors';
+import { VirtworkError } from '../../core/errors';
 import { stringify } from 'yaml';
 import { OUTPUT_FORMATS, OutputFormat } from './_reporter';
 

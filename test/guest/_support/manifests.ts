@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../../lib/config/synth-input';
-import { synthesize } from '../../../lib/synth';
-import { parseQuantity } from '../../../lib/quantity';
+import { synthesize } from '../../../lib/render/synth';
+import { parseQuantity } from '../../../lib/core/quantity';
 import { GuestDisk } from './qemu';
 import { Probe } from './probe';
 

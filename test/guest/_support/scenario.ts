@@ -6,7 +6,7 @@ import { QemuGuest, GuestDisk, SocketNic, USER_NIC_MAC, writeSeed } from './qemu
 import { ProbeResult, probePort, runProbe, waitReady } from './probe';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
-import { HEALTH_PORT, RESPONDER_CONFIG, RESPONDER_UNIT } from '../../../lib/vm/health-responder';
+import { HEALTH_PORT, RESPONDER_CONFIG, RESPONDER_UNIT } from '../../../lib/guest/health-responder';
 
 /** One qemu guest of the tier, running the user-data of one or more synthesized VMs (merged). */
 export interface GuestPlan {
