@@ -1,6 +1,7 @@
 import { VirtworkError, show } from '../core/errors';
 import { MAX_INSTANCE_NAME } from '../core/names';
 import type { WorkloadClass } from '../workloads/_registry';
+import type { FleetInstance } from './fleet';
 import { MatrixAxis, matrixCells } from './matrix';
 import { MAX_FLEET_VMS, MAX_INSTANCE_VMS, MixShare, ONE_VM_PER_COUNT, parseMix, roundMix } from './mix';
 import { vmsPerCount } from './_vms-per-count';
@@ -10,21 +11,11 @@ export const FLEET_KEYS = ['mix', 'matrix', 'workload', 'vm-count'] as const;
 /** Keys of a mix member besides the per-workload settings and `params`. */
 export const MEMBER_KEYS = ['workload', 'share'] as const;
 
-/** One instance a fleet of the file expands into. */
-export interface FleetConfigInstance {
-  /** Instance name: `<fleet>-<member>` or `<fleet>-<cell>`. */
-  readonly instance: string;
-  /** Workload type. */
-  readonly workload: string;
-  /** A mix member's share (0 to 1). */
-  readonly fraction?: number;
-  /** A matrix cell's values by axis key. */
-  readonly cell?: Readonly<Record<string, unknown>>;
-  /** vm-count of the instance (VMs per role); a mix member's is 0 until {@link resolveFleetCounts}. */
-  readonly count: number;
-  /** VMs the instance synthesizes, every role counted; 0 until {@link resolveFleetCounts}. */
-  readonly vms: number;
-}
+/**
+ * One instance a fleet of the file expands into: the same row as a Fleet construct's (its `count` and `vms` are 0
+ * for a mix member until {@link resolveFleetCounts}).
+ */
+export type FleetConfigInstance = FleetInstance;
 
 /** A fleet of the file, expanded. */
 export interface FleetConfig {
