@@ -59,7 +59,8 @@ describe('writeContainerDiskArchive', () => {
     expect(z.manifest.digest).not.toBe(x.manifest.digest);
   });
 
-  (hasSkopeo ? it : it.skip)('THEN skopeo (the real OCI reader) inspects it and reports the manifest digest', async () => {
+  // CI installs skopeo (.ci/run) and runs this under CI=true even when it is missing (then it fails); locally it is skipped with the reason
+  (hasSkopeo || process.env.CI === 'true' ? it : it.skip)(`THEN skopeo (the real OCI reader) inspects it and reports the manifest digest${hasSkopeo ? '' : ' (skipped: skopeo is not installed: apt-get install skopeo)'}`, async () => {
     const result = await build('g.tar');
     const info = JSON.parse(execFileSync('skopeo', ['inspect', `oci-archive:${result.path}:bookworm`], { encoding: 'utf8' }));
     expect(info.Digest).toBe(result.manifest.digest);

@@ -11,7 +11,7 @@ import { StandInExporter } from './_stand-in-exporter';
 const PROMETHEUS = '/usr/bin/prometheus';
 const haveProm = existsSync(PROMETHEUS);
 // CI installs prometheus (.ci/run); without it locally the suite is skipped, under CI=true it fails instead
-const describeProm = haveProm || process.env.CI === 'true' ? describe : describe.skip;
+const describeProm = haveProm || process.env.CI === 'true' ? describe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${PROMETHEUS} is not installed: apt-get install prometheus)`, fn);
 
 async function freePort(): Promise<number> {
   const s = createServer();
