@@ -13,7 +13,7 @@ const vm = (prefix: string) => synth.vms.find((v) => v.name.startsWith(prefix))!
 describe('real guest: cpu + memory + catalog sysbench (Debian golden image, TCG)', () => {
   let g: BootedGuest;
   beforeAll(async () => {
-    g = await prepareGuest({ name: 'compute', vms: synth.vms, memoryMiB: 1536, cpus: 2 });
+    g = await prepareGuest({ name: 'compute', vms: synth.vms, memoryMiB: 1536 });
     await g.boot();
   });
   afterAll(async () => {
@@ -35,8 +35,16 @@ describe('real guest: cpu + memory + catalog sysbench (Debian golden image, TCG)
   });
 
   it('memory: stress-ng holds memory (VM workers resident well above zero)', async () => {
-    const vmWorkers = (await processes(g, 'stress-ng')).filter((p) => p.rssKiB > 50 * 1024);
-    expect(vmWorkers.reduce((a, p) => a + p.rssKiB, 0)).toBeGreaterThan(150 * 1024);
+    // a VM stressor maps, fills and unmaps its share in cycles (no --vm-keep, as the Go tool), so one sample can fall
+    // between cycles: the largest resident total over up to 3 minutes of samples is what it holds
+    const resident = async () => (await processes(g, 'stress-ng')).filter((p) => p.rssKiB > 50 * 1024).reduce((a, p) => a + p.rssKiB, 0);
+    const deadline = Date.now() + 3 * 60_000;
+    let most = await resident();
+    while (most <= 150 * 1024 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5_000));
+      most = Math.max(most, await resident());
+    }
+    expect(most).toBeGreaterThan(150 * 1024);
   });
 
   it('sysbench: runs complete one after another', async () => {

@@ -20,7 +20,7 @@ const READY_MS = 15 * 60_000;
 describe('real guest: disk + storage-bench + chaos-disk + database, then a VM restart (Debian golden image, TCG)', () => {
   let g: BootedGuest;
   beforeAll(async () => {
-    g = await prepareGuest({ name: 'storage', vms: synth.vms, memoryMiB: 2048, cpus: 2 });
+    g = await prepareGuest({ name: 'storage', vms: synth.vms, memoryMiB: 2048 });
     await g.boot();
   });
   afterAll(async () => {

@@ -88,6 +88,8 @@ class FakeController {
   private readonly errors: Error[] = [];
   private watch?: AbortController;
   private stopped = false;
+  /** Set while onEvent aborts the watch to relist (see restart). */
+  private relisting = false;
 
   constructor(private readonly options: FakeKubevirtOptions) {
     this.kc = typeof options.kubeconfig === 'string' ? loadKubeConfig(options.kubeconfig) : options.kubeconfig;
@@ -117,12 +119,20 @@ class FakeController {
 
   private restart(err: unknown): void {
     if (this.stopped) return;
-    if (err) this.errors.push(new Error(`watch ended: ${String(err)}`));
+    // an ERROR event (410 Gone when the list is older than etcd's compaction, as at 5,000 VMs) makes onEvent abort
+    // the watch on purpose: its AbortError is the relist starting, not a failure
+    const ours = this.relisting;
+    this.relisting = false;
+    if (err && !ours) this.errors.push(new Error(`watch ended: ${String(err)}`));
     this.listAndWatch().catch((e: Error) => this.errors.push(e));
   }
 
   private onEvent(type: string, vm: VirtualMachine): void {
-    if (type === 'ERROR') return this.watch?.abort(); // e.g. 410 Gone: the done callback lists and watches again
+    if (type === 'ERROR') {
+      // e.g. 410 Gone: the done callback lists and watches again
+      this.relisting = true;
+      return this.watch?.abort();
+    }
     if (!['ADDED', 'MODIFIED', 'DELETED'].includes(type)) return;
     const key = `${vm.metadata?.namespace}/${vm.metadata?.name}`;
     const wanted = type !== 'DELETED' && vm.spec?.runStrategy === 'Always';

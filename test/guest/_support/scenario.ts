@@ -14,6 +14,7 @@ export interface GuestPlan {
   readonly name: string;
   readonly vms: readonly SynthVm[];
   readonly memoryMiB?: number;
+  /** vCPUs; by default the host's share per concurrent guest (tierEnv().guestCpus). */
   readonly cpus?: number;
   /** Address on the socket network, with the NIC; guests without one have only the isolated user-mode NIC. */
   readonly socket?: SocketNic & { readonly ip: string };
@@ -128,7 +129,7 @@ export async function prepareGuest(given: GuestPlan): Promise<BootedGuest> {
   });
   const qemu = new QemuGuest({
     name: plan.name, dir, image: env.image, seed, disks,
-    cpus: plan.cpus ?? 2, memoryMiB: plan.memoryMiB ?? 1536,
+    cpus: plan.cpus ?? env.guestCpus, memoryMiB: plan.memoryMiB ?? 1536,
     forwards: [...ports].map(([guest, host]) => ({ guest, host })),
     socketNic: plan.socket, maxSeconds: env.guestMaxSeconds, pidFile: env.pidFile,
   });

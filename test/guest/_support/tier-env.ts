@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /** What the tier's global setup hands to the test files (through the environment, as jest workers share no memory). */
@@ -16,6 +17,8 @@ export interface TierEnv {
   readonly guestMaxSeconds: number;
   /** How long a boot may take until cloud-init is done (TCG on a shared machine is slow). */
   readonly bootBudgetMs: number;
+  /** vCPUs of a guest whose plan names none: the host's cores shared among the guests that run at once. */
+  readonly guestCpus: number;
 }
 
 /** The environment variables global setup sets. */
@@ -34,5 +37,23 @@ export function tierEnv(): TierEnv {
     image, workDir, imageLabel: process.env[TIER_VARS.imageLabel] ?? 'unknown',
     pidFile: join(workDir, 'qemu.pids'), timingsFile: join(workDir, 'timings.jsonl'),
     guestMaxSeconds: Number(process.env.VIRTWORK_GUEST_MAX_SECONDS || 3000), bootBudgetMs: minutes * 60_000,
+    guestCpus: guestCpus(),
   };
+}
+
+/** Guests booted at once: one test file per jest worker (test/guest/jest.config.js reads the same variable). */
+export function guestWorkers(): number {
+  return Math.max(1, Number(process.env.VIRTWORK_GUEST_WORKERS || 4));
+}
+
+/**
+ * vCPUs per guest: VIRTWORK_GUEST_CPUS, else the host's cores divided among the guests that run at once (at least
+ * one). Never more vCPUs than cores: a TCG vCPU thread descheduled while it holds a guest spinlock stalls the guest's
+ * other vCPUs (lock-holder preemption), and the CI rehearsal on 2 cores with two 2-vCPU guests saw a boot that took
+ * 216 s alone not finish cloud-init in 830 s beside a guest running stress-ng.
+ */
+export function guestCpus(cores = availableParallelism(), workers = guestWorkers()): number {
+  const given = Number(process.env.VIRTWORK_GUEST_CPUS);
+  if (Number.isInteger(given) && given > 0) return given;
+  return Math.max(1, Math.floor(cores / workers));
 }
