@@ -24,10 +24,12 @@ export function paramsTable(rows: readonly ParamRow[]): string {
 
 /** The guest family table: what each family installs instead of the Fedora package names, and its PostgreSQL layout. */
 export function familiesTable(): string {
-  const names = [...new Set(GUEST_FAMILIES.flatMap((f) => Object.keys(GUEST_FAMILY_TABLE[f].packages)))].sort();
+  const names = [...new Set(GUEST_FAMILIES.flatMap((f) => [...Object.keys(GUEST_FAMILY_TABLE[f].packages), ...Object.keys(GUEST_FAMILY_TABLE[f].components)]))].sort();
   const pkg = (f: (typeof GUEST_FAMILIES)[number], n: string) => {
     const m = GUEST_FAMILY_TABLE[f].packages[n] ?? [n];
-    return Array.isArray(m) ? (m.length ? m.map((x) => `\`${x}\``).join(', ') : '(none needed)') : `refused: ${cell((m as { unavailable: string }).unavailable)}`;
+    const component = GUEST_FAMILY_TABLE[f].components[n];
+    const from = component ? ` (from \`${component}\`: cloud-init adds the source)` : '';
+    return Array.isArray(m) ? (m.length ? `${m.map((x) => `\`${x}\``).join(', ')}${from}` : '(none needed)') : `refused: ${cell((m as { unavailable: string }).unavailable)}`;
   };
   return [
     `| | ${GUEST_FAMILIES.map((f) => `\`${f}\` (${GUEST_FAMILY_TABLE[f].distributions})`).join(' | ')} |`,

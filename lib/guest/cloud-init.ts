@@ -26,6 +26,8 @@ export interface CloudUser {
 export interface CloudConfig {
   /** Packages installed by cloud-init's package module. */
   readonly packages?: readonly string[];
+  /** cloud-init's `apt` section (extra archive components the packages need; see familyAptSources). */
+  readonly apt?: Readonly<Record<string, unknown>>;
   /** Files written before `runcmd` runs. */
   readonly writeFiles?: readonly WriteFile[];
   /** Commands, each an argv list (exec form, no shell unless the argv says so). */
@@ -36,7 +38,7 @@ export interface CloudConfig {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-const RESERVED = ['packages', 'write_files', 'runcmd', 'users', 'ssh_pwauth'];
+const RESERVED = ['apt', 'packages', 'write_files', 'runcmd', 'users', 'ssh_pwauth'];
 
 /**
  * Renders a `#cloud-config` document: sections in a fixed order, empty sections left out, multi-line
@@ -57,6 +59,7 @@ export function renderCloudConfig(config: CloudConfig): string {
     doc.users = [user];
     if (u.hashedPassword !== undefined) doc.ssh_pwauth = true;
   }
+  if (config.apt) doc.apt = config.apt;
   if (config.packages?.length) doc.packages = [...config.packages];
   if (config.writeFiles?.length) {
     doc.write_files = config.writeFiles.map((f) => ({ path: f.path, content: f.content, permissions: f.permissions }));

@@ -32,6 +32,11 @@ export interface GuestFamilyFacts {
   };
   /** Whether the guest agent unit has an [Install] section to enable (Debian's is static, started by udev). */
   readonly enableGuestAgent: boolean;
+  /**
+   * Archive components a package needs beyond what the family's cloud images enable, by virtwork's package name:
+   * cloud-init adds an apt source line for each (see familyAptSources).
+   */
+  readonly components: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,6 +53,7 @@ export const GUEST_FAMILY_TABLE: Readonly<Record<GuestFamily, GuestFamilyFacts>>
     },
     postgresql: { dataDir: '/var/lib/pgsql/data', serverUnit: 'postgresql.service', enable: ['postgresql.service'] },
     enableGuestAgent: true,
+    components: {},
   },
   debian: {
     distributions: 'Debian, Ubuntu',
@@ -59,11 +65,13 @@ export const GUEST_FAMILY_TABLE: Readonly<Record<GuestFamily, GuestFamilyFacts>>
       'procps-ng': ['procps'],
       'httpd-tools': ['apache2-utils'],
       mariadb: ['mariadb-client'],
-      netperf: { unavailable: "netperf is not in Debian's main archive (Debian: non-free, Ubuntu: multiverse); use guestFamily fedora" },
       valkey: { unavailable: 'valkey is not in Debian 12 or Ubuntu 24.04 LTS; use guestFamily fedora' },
     },
     postgresql: { dataDir: '/var/lib/postgresql/virtwork', serverUnit: 'postgresql@.service', enable: [] },
     enableGuestAgent: false,
+    // netperf is in Debian's non-free (Debian cloud images enable main only); on Ubuntu it is in multiverse, which
+    // Ubuntu's cloud images enable, and the extra non-free line only makes apt-get update warn
+    components: { netperf: 'non-free' },
   },
 };
 
@@ -89,4 +97,16 @@ export function familyPackages(where: string, family: GuestFamily, packages: rea
     for (const p of mapped as readonly string[]) if (!out.includes(p)) out.push(p);
   }
   return out;
+}
+
+/**
+ * cloud-init's `apt` section for the archive components the packages need (none: undefined): one source line per
+ * component on cloud-init's own mirror and release (`$MIRROR`, `$RELEASE`), and the image's own sources kept as they
+ * are (`preserve_sources_list`, which still lets cloud-init add files to sources.list.d).
+ */
+export function familyAptSources(family: GuestFamily, packages: readonly string[]): Record<string, unknown> | undefined {
+  const needed = [...new Set(packages.map((p) => GUEST_FAMILY_TABLE[family].components[p]).filter((c): c is string => c !== undefined))].sort();
+  if (needed.length === 0) return undefined;
+  const sources = Object.fromEntries(needed.map((c) => [`virtwork-${c}`, { source: `deb $MIRROR $RELEASE ${c}` }]));
+  return { preserve_sources_list: true, sources };
 }

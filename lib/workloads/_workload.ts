@@ -10,7 +10,7 @@ import { paramsHash } from '../vm/provenance';
 import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../vm/virtual-machine';
 import { VmOptions, checkVmOptions, pickVmOptions } from '../vm/vm-options';
 import { MigrationSelection, VirtualMachineMigration, migrationIndices } from '../vm/migration';
-import { DEFAULT_GUEST_FAMILY, GuestFamily, familyPackages } from '../guest/guest-family';
+import { DEFAULT_GUEST_FAMILY, GuestFamily, familyAptSources, familyPackages } from '../guest/guest-family';
 import { GUEST_AGENT_PACKAGE, guestAgentRuncmd } from '../vm/readiness';
 import { HEALTH_PROBE, ReadinessCheck, guestHealth } from '../guest/health-responder';
 
@@ -217,6 +217,7 @@ export abstract class Workload extends Construct {
       user: this.common.ssh,
       // a golden image has them all (see `virtwork image build`): no package step (names still checked for the family)
       packages: this.vmOptions.packagesPreinstalled ? [] : packages,
+      apt: this.vmOptions.packagesPreinstalled ? undefined : familyAptSources(this.guestFamily, spec.packages ?? []),
       writeFiles: [
         ...health.files,
         ...(spec.files ?? []),

@@ -10,6 +10,7 @@ import { K8sObject, execLines, hasCommand } from '../support/validators';
 /** A parsed `#cloud-config` as the workloads emit it. */
 export interface UserData {
   packages?: string[];
+  apt?: Record<string, unknown>;
   write_files: { path: string; content: string; permissions: string }[];
   runcmd: string[][];
   users?: Record<string, unknown>[];

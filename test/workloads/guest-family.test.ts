@@ -12,7 +12,6 @@ const REGISTRY = catalogRegistry(loadCatalogEntries(SHIPPED_CATALOG_DIR, SHIPPED
 const REFUSED: Record<GuestFamily, Record<string, string>> = {
   fedora: {},
   debian: {
-    tps: `tps (role server): package "netperf" is not available on guest family debian: netperf is not in Debian's main archive (Debian: non-free, Ubuntu: multiverse); use guestFamily fedora`,
     'redis-bench': 'redis-bench (role server): package "valkey" is not available on guest family debian: valkey is not in Debian 12 or Ubuntu 24.04 LTS; use guestFamily fedora',
   },
 };
@@ -73,9 +72,21 @@ describe('guest family debian', () => {
   });
 
   it('fails when a workload names a package the family cannot install, naming workload, package and family', () => {
-    expect(() => familyPackages('x', 'debian', ['fio', 'netperf'])).toThrow('x: package "netperf" is not available on guest family debian');
+    expect(() => familyPackages('x', 'debian', ['fio', 'valkey'])).toThrow('x: package "valkey" is not available on guest family debian');
     expect(familyPackages('x', 'debian', ['kernel-modules-extra', 'fio', 'fio', 'iproute-tc'])).toEqual(['fio', 'iproute2']);
     expect(familyPackages('x', 'fedora', ['postgresql-server', 'fio'])).toEqual(['postgresql-server', 'postgresql-contrib', 'fio']);
+  });
+
+  it('GIVEN tps (netperf is in non-free) THEN cloud-init adds a non-free source on its own mirror and keeps the image sources', () => {
+    for (const doc of docs(synth('tps', 'debian'))) {
+      expect(doc.packages).toContain('netperf');
+      expect(doc.apt).toEqual({ preserve_sources_list: true, sources: { 'virtwork-non-free': { source: 'deb $MIRROR $RELEASE non-free' } } });
+    }
+    // no other workload needs it, Fedora never does, and a golden image installs nothing
+    expect(docs(synth('network', 'debian')).map((d) => d.apt)).toEqual([undefined, undefined]);
+    expect(docs(synth('tps', 'fedora')).map((d) => d.apt)).toEqual([undefined, undefined]);
+    const golden = parseManifests(synthesize({ namespace: 'virtwork', workloads: [{ name: 'tps' }], vm: { guestFamily: 'debian', packagesPreinstalled: true } }).get('tps.yaml')!);
+    expect(docs(golden).map((d) => [d.apt, d.packages])).toEqual([[undefined, undefined], [undefined, undefined]]);
   });
 
   it('fails when the family is unknown', () => {
