@@ -82,6 +82,11 @@ export function imageCacheDir(env: Environment): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'virtwork', 'images');
 }
 
+/** Where the `.deb` files an image build downloads stay between builds: `<cache>/debs/<suite>`. */
+export function debCacheDir(env: Environment, suite: string = IMAGE_DEFAULTS.suite): string {
+  return join(imageCacheDir(env), 'debs', suite);
+}
+
 /**
  * `virtwork image build`: computes the package set from the synthesized workloads, then — unless the cache holds an
  * image for exactly these inputs — builds the Debian root file system, the bootable qcow2 and the containerDisk
@@ -142,7 +147,7 @@ async function buildInto(o: ImageBuildOptions, b: BuildPlan): Promise<BuiltImage
     const baseKey = createHash('sha256').update(JSON.stringify([IMAGE_BUILDER_VERSION, inputs.suite, inputs.mirror, inputs.components])).digest('hex').slice(0, 16);
     const baseTarball = join(cache, 'base', `debian-${inputs.suite}-${baseKey}.tar`);
     mkdirSync(join(cache, 'base'), { recursive: true });
-    const rootfs = await buildDebianRootfs(ctx, { ...inputs, root, debCache: join(cache, 'debs', inputs.suite), baseTarball, rootUuid, epoch, progress });
+    const rootfs = await buildDebianRootfs(ctx, { ...inputs, root, debCache: debCacheDir(o.env, inputs.suite), baseTarball, rootUuid, epoch, progress });
     step(3, 'bootable disk');
     const qcow2 = join(work, 'disk.qcow2');
     await buildBootDisk(ctx, { root, work, output: qcow2, sizeMiB: inputs.sizeMiB, rootUuid, epoch, kernelArgs: inputs.kernelArgs, progress });

@@ -94,7 +94,8 @@ export async function buildDebianRootfs(ctx: ExecContext, o: RootfsOptions): Pro
       o.progress(`disabling services the workload packages enabled: ${disabled.join(', ')}`);
       await exec(ctx, 'systemctl disable', ['systemctl', `--root=${o.root}`, 'disable', ...disabled]);
     }
-    await chroot('apt-get clean', ['apt-get', 'clean']);
+    // no `apt-get clean`: /var/cache/apt/archives is the bind-mounted .deb cache, which it would empty (the next build
+    // downloads everything again); the image's own /var/cache/apt is emptied by configure() once it is unmounted
   } finally {
     await unmountAll(ctx, mounts);
   }

@@ -3,14 +3,18 @@ import { synthesizeForGuests } from './_support/manifests';
 import { cpuTicksOver, journal, processes } from './_support/load';
 import { GOLDEN_IMAGE_FLAGS } from './_support/flags';
 
-// cpu, memory and the sysbench catalog entry in one guest: three VMs' user-data merged, three probes, one boot
-const synth = synthesizeForGuests('cpu,memory,sysbench', {
+// cpu, memory, chaos-network and the sysbench catalog entry in one guest: four VMs' user-data merged, four probes,
+// one boot (netem on the user-mode NIC, the default route; small enough that the probes through its forward pass)
+const synth = synthesizeForGuests('cpu,memory,chaos-network,sysbench', {
   ...GOLDEN_IMAGE_FLAGS,
-  params: ['cpu.cpu-load-percent=50', 'memory.memory-percent=40', 'sysbench.test-duration=10', 'sysbench.loop-delay=2', 'sysbench.threads=1'],
+  params: [
+    'cpu.cpu-load-percent=50', 'memory.memory-percent=40', 'sysbench.test-duration=10', 'sysbench.loop-delay=2', 'sysbench.threads=1',
+    'chaos-network.latency-ms=30', 'chaos-network.packet-loss-percent=0.5',
+  ],
 });
 const vm = (prefix: string) => synth.vms.find((v) => v.name.startsWith(prefix))!;
 
-describe('real guest: cpu + memory + catalog sysbench (Debian golden image, TCG)', () => {
+describe('real guest: cpu + memory + chaos-network + catalog sysbench (Debian golden image, TCG)', () => {
   let g: BootedGuest;
   beforeAll(async () => {
     g = await prepareGuest({ name: 'compute', vms: synth.vms, memoryMiB: 1536 });
@@ -25,7 +29,7 @@ describe('real guest: cpu + memory + catalog sysbench (Debian golden image, TCG)
     expect([g.boots[0].cloudInitStatus, g.boots[0].cloudInitDetail]).toEqual(['done', expect.anything()]);
   });
 
-  it.each(['virtwork-cpu-', 'virtwork-memory-', 'virtwork-sysbench-'])('the readinessProbe of %s passes as KubeVirt runs it', async (prefix) => {
+  it.each(['virtwork-cpu-', 'virtwork-memory-', 'virtwork-chaos-network-', 'virtwork-sysbench-'])('the readinessProbe of %s passes as KubeVirt runs it', async (prefix) => {
     const r = await g.waitReady(vm(prefix), 10 * 60_000);
     expect(r).toEqual({ ready: true, last: expect.objectContaining({ ok: true }) });
   });
@@ -45,6 +49,13 @@ describe('real guest: cpu + memory + catalog sysbench (Debian golden image, TCG)
       most = Math.max(most, await resident());
     }
     expect(most).toBeGreaterThan(150 * 1024);
+  });
+
+  it('chaos-network: a netem qdisc with the configured delay and loss sits on the default-route interface', async () => {
+    const dev = (await g.sh("ip route show default | awk '{ for (i = 1; i < NF; i++) if ($i == \"dev\") { print $(i + 1); exit } }'")).trim();
+    expect(dev).toBe('nic0');
+    const qdisc = await g.sh(`tc qdisc show dev ${dev}`);
+    expect(qdisc).toMatch(/qdisc netem \S+: root .*delay 30ms loss 0\.5%/);
   });
 
   it('sysbench: runs complete one after another', async () => {

@@ -48,7 +48,15 @@ describe('real guest: disk + storage-bench + chaos-disk + database, then a VM re
     const before = await written();
     await new Promise((r) => setTimeout(r, 20_000));
     expect((await written()) - before).toBeGreaterThan(2048); // sectors written across the guest's disks
-    expect((await processes(g, 'fio')).length).toBeGreaterThan(0);
+    // and fio is what writes (pgbench and chaos-disk write too): a fio process within a run-and-pause cycle (20 s of
+    // fio, 10 s between runs; a single sample can fall in the pause)
+    const deadline = Date.now() + 90_000;
+    let fio = (await processes(g, 'fio')).length;
+    while (fio === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 3_000));
+      fio = (await processes(g, 'fio')).length;
+    }
+    expect(fio).toBeGreaterThan(0);
   });
 
   it('database: pgbench runs transactions', async () => {

@@ -35,6 +35,8 @@ export interface QemuGuestOptions {
   /** Guest TCP ports forwarded from 127.0.0.1 (host port chosen by the caller). */
   readonly forwards?: ReadonlyArray<{ readonly host: number; readonly guest: number }>;
   readonly socketNic?: SocketNic;
+  /** qemu `guestfwd` rules on the user-mode NIC (guest connections to an address, handed to a host command). */
+  readonly guestForwards?: readonly string[];
   /** Hard limit on the qemu process's life (coreutils timeout kills it even if jest dies). */
   readonly maxSeconds: number;
   /** Records every qemu PID started (the tier's teardown kills what is left). */
@@ -93,7 +95,8 @@ export class QemuGuest {
       args.push('-device', `virtio-blk-pci,drive=${id}${d.kind === 'data' && d.serial ? `,serial=${d.serial}` : ''}${i === 0 ? ',bootindex=1' : ''}`);
     });
     const fwd = (this.o.forwards ?? []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`).join('');
-    args.push('-netdev', `user,id=net0,restrict=on${fwd}`, '-device', `virtio-net-pci,netdev=net0,mac=${USER_NIC_MAC}`);
+    const gfwd = (this.o.guestForwards ?? []).map((g) => `,guestfwd=${g}`).join('');
+    args.push('-netdev', `user,id=net0,restrict=on${fwd}${gfwd}`, '-device', `virtio-net-pci,netdev=net0,mac=${USER_NIC_MAC}`);
     if (this.o.socketNic) {
       const n = this.o.socketNic;
       args.push('-netdev', `socket,id=net1,${n.mode}=127.0.0.1:${n.port}`, '-device', `virtio-net-pci,netdev=net1,mac=${n.mac}`);
@@ -141,21 +144,29 @@ export class QemuGuest {
     }
   }
 
-  /** Waits for `cloud-init status --wait` and returns ms since start and the status line (done / error). */
+  /**
+   * Waits until cloud-init has finished: its `/run/cloud-init/result.json` exists (written at the end of the final
+   * stage). Read with `cat`, not `cloud-init status`: under TCG beside load generators a python start takes tens of
+   * seconds, a timed-out exec keeps running in the guest, and polling piled them up (CI 2026-12-02: a guest done at
+   * 188 s of uptime was seen done at 576 s). Returns ms since start, `done` / `error` / `degraded`, and the file.
+   */
   public async waitForCloudInit(timeoutMs: number): Promise<{ ms: number; status: string; detail: string }> {
     const deadline = Date.now() + timeoutMs;
+    let last = '';
     for (;;) {
-      let r = { exitcode: -1, stdout: '', stderr: '' };
+      let text = '';
       try {
-        r = await this.agent.exec(['/usr/bin/cloud-init', 'status', '--long'], 20000);
+        const r = await this.agent.exec(['/usr/bin/cat', '/run/cloud-init/result.json'], 20000);
+        text = r.exitcode === 0 ? r.stdout : '';
+        last = text ? 'result.json unreadable' : 'no /run/cloud-init/result.json yet';
       } catch (err) {
         this.agent.close(); // the agent restarted or is busy: reconnect on the next round
-        r = { exitcode: -1, stdout: `(agent: ${(err as Error).message})`, stderr: '' };
+        last = `agent: ${(err as Error).message}`;
       }
       if (!this.running) throw new Error(`${this.o.name}: qemu exited: ${this.tail()}`);
-      const status = /^status: (\S+)/m.exec(r.stdout)?.[1] ?? 'unknown';
-      if (status === 'done' || status === 'error' || status === 'degraded') return { ms: Date.now() - this.startedAt, status, detail: r.stdout };
-      if (Date.now() > deadline) throw new Error(`${this.o.name}: cloud-init still ${status} after ${timeoutMs} ms:\n${r.stdout}`);
+      const result = cloudInitResult(text);
+      if (result) return { ms: Date.now() - this.startedAt, status: result, detail: text };
+      if (Date.now() > deadline) throw new Error(`${this.o.name}: cloud-init not finished after ${timeoutMs} ms (${last}); console:\n${this.tail()}`);
       await new Promise((res) => setTimeout(res, 5000));
     }
   }
@@ -186,4 +197,23 @@ export function writeSeed(dir: string, files: { userData: string; metaData: stri
   const iso = join(dir, 'seed.iso');
   execFileSync('genisoimage', ['-quiet', '-output', iso, '-volid', 'cidata', '-joliet', '-rock', ...names.map((n) => join(src, n))]);
   return iso;
+}
+
+/**
+ * cloud-init's outcome from `/run/cloud-init/result.json` (`{"v1": {"errors": [...], "recoverable_errors": {...}}}`):
+ * `error` when it lists errors, `degraded` when only recoverable ones (cloud-init ≥ 23.4), else `done`; undefined
+ * while the file is missing or half-written.
+ */
+export function cloudInitResult(text: string): 'done' | 'error' | 'degraded' | undefined {
+  if (!text.trim()) return undefined;
+  let doc: { v1?: { errors?: unknown[]; recoverable_errors?: Record<string, unknown[]> } };
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!doc.v1) return undefined;
+  if ((doc.v1.errors ?? []).length) return 'error';
+  if (Object.values(doc.v1.recoverable_errors ?? {}).some((l) => l.length)) return 'degraded';
+  return 'done';
 }

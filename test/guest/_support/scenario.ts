@@ -22,6 +22,12 @@ export interface GuestPlan {
   readonly hosts?: Readonly<Record<string, string>>;
   /** Changes to the disks (e.g. a read-only data disk for a negative case). */
   readonly disk?: (d: GuestDisk) => GuestDisk;
+  /** Another qcow2 to boot than the tier's golden image (e.g. one without the workloads' packages). */
+  readonly image?: string;
+  /** cloud-init `apt` section the tier adds (e.g. the local mirror's sources). */
+  readonly apt?: Readonly<Record<string, unknown>>;
+  /** qemu guestfwd rules on the user-mode NIC (see apt-mirror.ts). */
+  readonly guestForwards?: readonly string[];
 }
 
 /** Timings of one boot, ms since qemu started. */
@@ -29,7 +35,7 @@ export interface BootTimings {
   agentMs?: number;
   cloudInitMs?: number;
   cloudInitStatus?: string;
-  /** `cloud-init status --long` when it finished (its errors, if any). */
+  /** `/run/cloud-init/result.json` when it finished (its errors, if any). */
   cloudInitDetail?: string;
   readyMs: Record<string, number | undefined>;
 }
@@ -110,7 +116,7 @@ export async function prepareGuest(given: GuestPlan): Promise<BootedGuest> {
   const env = tierEnv();
   const dir = join(env.workDir, plan.name);
   mkdirSync(dir, { recursive: true });
-  const userData = mergeUserData(plan.vms.map((v) => v.userData), plan.hosts);
+  const userData = mergeUserData(plan.vms.map((v) => v.userData), plan.hosts, plan.apt);
   const first = plan.vms[0];
   const disks: GuestDisk[] = [
     ...first.disks.filter((d) => d.kind !== 'data'),
@@ -128,7 +134,7 @@ export async function prepareGuest(given: GuestPlan): Promise<BootedGuest> {
     networkConfig,
   });
   const qemu = new QemuGuest({
-    name: plan.name, dir, image: env.image, seed, disks,
+    name: plan.name, dir, image: plan.image ?? env.image, seed, disks, guestForwards: plan.guestForwards,
     cpus: plan.cpus ?? env.guestCpus, memoryMiB: plan.memoryMiB ?? 1536,
     forwards: [...ports].map(([guest, host]) => ({ guest, host })),
     socketNic: plan.socket, maxSeconds: env.guestMaxSeconds, pidFile: env.pidFile,
@@ -182,9 +188,10 @@ export function guestNetworkConfig(socket?: GuestPlan['socket']): string {
 /**
  * Merges several `#cloud-config` documents into one guest's user-data: `packages`, `write_files`, `runcmd` and
  * `bootcmd` concatenated in order (duplicates of packages dropped), other keys from the first document that has
- * them. `hosts` become /etc/hosts lines written by a `bootcmd` (the tier's cluster DNS).
+ * them. `hosts` become /etc/hosts lines written by a `bootcmd` (the tier's cluster DNS); `apt`, when given, is the
+ * `apt` section (the tier's mirror).
  */
-export function mergeUserData(docs: readonly string[], hosts: Readonly<Record<string, string>> = {}): string {
+export function mergeUserData(docs: readonly string[], hosts: Readonly<Record<string, string>> = {}, apt?: Readonly<Record<string, unknown>>): string {
   const merged: Record<string, any> = {};
   for (const text of docs) {
     const doc = parse(text) as Record<string, any>;
@@ -194,6 +201,7 @@ export function mergeUserData(docs: readonly string[], hosts: Readonly<Record<st
       else if (!(k in merged)) merged[k] = v;
     }
   }
+  if (apt) merged.apt = apt;
   const lines = Object.entries(hosts).map(([name, ip]) => `${ip} ${name} # virtwork guest tier`);
   if (lines.length) {
     merged.bootcmd = [['sh', '-c', `grep -q 'virtwork guest tier' /etc/hosts || printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} >> /etc/hosts`], ...(merged.bootcmd ?? [])];

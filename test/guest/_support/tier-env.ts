@@ -32,7 +32,7 @@ export function tierEnv(): TierEnv {
   const image = process.env[TIER_VARS.image];
   const workDir = process.env[TIER_VARS.workDir];
   if (!image || !workDir) throw new Error('the guest tier runs through its own jest config: npm run test:guests');
-  const minutes = Number(process.env.VIRTWORK_GUEST_BOOT_MINUTES || 15);
+  const minutes = Number(process.env.VIRTWORK_GUEST_BOOT_MINUTES || 20);
   return {
     image, workDir, imageLabel: process.env[TIER_VARS.imageLabel] ?? 'unknown',
     pidFile: join(workDir, 'qemu.pids'), timingsFile: join(workDir, 'timings.jsonl'),

@@ -1,0 +1,54 @@
+import { BootedGuest, prepareGuest, serviceHosts } from './scenario';
+import { SynthService, SynthVm } from './manifests';
+import { tierEnv } from './tier-env';
+
+/** A server guest and a client guest joined by a qemu socket network (127.0.0.1 only), as a client/server workload runs. */
+export interface GuestPair {
+  readonly server: BootedGuest;
+  readonly client: BootedGuest;
+  /** MACs of the socket NICs (for interfaceBytes). */
+  readonly mac: { readonly server: string; readonly client: string };
+}
+
+/**
+ * Boots `server` and `client` (one VM each) on a socket network of their own: the server's qemu listens, the
+ * client's connects; the Service names of `services` resolve to the server's address in the client, as cluster DNS
+ * would. Both boot at once; the server's agent and cloud-init are awaited after the client's boot.
+ */
+export async function bootPair(name: string, server: SynthVm, client: SynthVm, services: readonly SynthService[], subnet: number): Promise<GuestPair> {
+  const ip = (host: number) => `192.168.${subnet}.${host}`;
+  const mac = { server: `52:54:00:${subnet.toString(16).padStart(2, '0')}:00:01`, client: `52:54:00:${subnet.toString(16).padStart(2, '0')}:00:02` };
+  const port = 20000 + ((process.pid * 7 + subnet) % 20000);
+  const s = await prepareGuest({ name: `${name}-server`, vms: [server], memoryMiB: 1024, cpus: 1, socket: { mode: 'listen', port, mac: mac.server, ip: ip(1) } });
+  const c = await prepareGuest({
+    name: `${name}-client`, vms: [client], memoryMiB: 1024, cpus: 1,
+    socket: { mode: 'connect', port, mac: mac.client, ip: ip(2) },
+    hosts: serviceHosts(services, [server], ip(1)),
+  });
+  s.qemu.start(); // the listening end first; the client's qemu connects to it
+  s.qemu.startedAt = Date.now();
+  s.boots.push({ readyMs: {} });
+  await c.boot();
+  const t = s.boots[0];
+  const budget = tierEnv().bootBudgetMs;
+  t.agentMs = await s.qemu.waitForAgent(budget);
+  const ci = await s.qemu.waitForCloudInit(budget);
+  t.cloudInitMs = ci.ms;
+  t.cloudInitStatus = ci.status;
+  t.cloudInitDetail = ci.detail;
+  return { server: s, client: c, mac };
+}
+
+/** Records both guests' timings and stops them. */
+export async function stopPair(p: GuestPair | undefined): Promise<void> {
+  if (!p) return;
+  p.client.record();
+  p.server.record();
+  await Promise.all([p.client.stop(), p.server.stop()]);
+}
+
+/** What a person reads when the pair moves no traffic: the client's journal and both ends of the socket link. */
+export async function pairDiagnosis(p: GuestPair, journalText: string): Promise<string> {
+  const links = await Promise.all([p.server, p.client].map((g) => g.sh('ip -s link; ip -br addr; ip neigh; cat /etc/hosts')));
+  return `client journal:\n${journalText}\nserver:\n${links[0]}\nclient:\n${links[1]}`;
+}
