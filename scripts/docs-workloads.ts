@@ -37,6 +37,7 @@ export function familiesTable(): string {
     ...names.map((n) => `| package \`${n}\` | ${GUEST_FAMILIES.map((f) => pkg(f, n)).join(' | ')} |`),
     `| PostgreSQL data directory | ${GUEST_FAMILIES.map((f) => `\`${GUEST_FAMILY_TABLE[f].postgresql.dataDir}\``).join(' | ')} |`,
     `| guest agent unit enabled | ${GUEST_FAMILIES.map((f) => (GUEST_FAMILY_TABLE[f].enableGuestAgent ? 'yes' : 'no (static unit, started)')).join(' | ')} |`,
+    `| package services stopped and disabled first | ${GUEST_FAMILIES.map((f) => Object.entries(GUEST_FAMILY_TABLE[f].packageServices).map(([p, svcs]) => `${svcs.map((x) => `\`${x}\``).join(', ')} (${p})`).join(', ') || '(none)').join(' | ')} |`,
   ].join('\n');
 }
 

@@ -37,6 +37,11 @@ export interface GuestFamilyFacts {
    * cloud-init adds an apt source line for each (see familyAptSources).
    */
   readonly components: Readonly<Record<string, string>>;
+  /**
+   * Services a package starts by itself (and at every boot) that a workload runs its own way, by virtwork's package
+   * name: cloud-init stops and disables them before the workload's units start (see familyPackageServices).
+   */
+  readonly packageServices: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -54,6 +59,7 @@ export const GUEST_FAMILY_TABLE: Readonly<Record<GuestFamily, GuestFamilyFacts>>
     postgresql: { dataDir: '/var/lib/pgsql/data', serverUnit: 'postgresql.service', enable: ['postgresql.service'] },
     enableGuestAgent: true,
     components: {},
+    packageServices: {},
   },
   debian: {
     distributions: 'Debian, Ubuntu',
@@ -72,6 +78,9 @@ export const GUEST_FAMILY_TABLE: Readonly<Record<GuestFamily, GuestFamilyFacts>>
     // netperf is in Debian's non-free (Debian cloud images enable main only); on Ubuntu it is in multiverse, which
     // Ubuntu's cloud images enable, and the extra non-free line only makes apt-get update warn
     components: { netperf: 'non-free' },
+    // Debian's netperf ships /etc/init.d/netperf, enabled and started by its postinst: a netserver on 12865, which the
+    // tps server's own netserver then cannot bind (found booting tps in the guest tier)
+    packageServices: { netperf: ['netperf.service'] },
   },
 };
 
@@ -109,4 +118,9 @@ export function familyAptSources(family: GuestFamily, packages: readonly string[
   if (needed.length === 0) return undefined;
   const sources = Object.fromEntries(needed.map((c) => [`virtwork-${c}`, { source: `deb $MIRROR $RELEASE ${c}` }]));
   return { preserve_sources_list: true, sources };
+}
+
+/** The services of `packages` that `family` starts by itself and the workload replaces (stopped and disabled first). */
+export function familyPackageServices(family: GuestFamily, packages: readonly string[]): string[] {
+  return [...new Set(packages.flatMap((p) => GUEST_FAMILY_TABLE[family].packageServices[p] ?? []))];
 }

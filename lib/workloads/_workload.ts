@@ -10,7 +10,7 @@ import { paramsHash } from '../vm/provenance';
 import { DEFAULT_NAMESPACE, DEFAULT_RUN_ID, DataDisk, VirtualMachine } from '../vm/virtual-machine';
 import { VmOptions, checkVmOptions, pickVmOptions } from '../vm/vm-options';
 import { MigrationSelection, VirtualMachineMigration, migrationIndices } from '../vm/migration';
-import { DEFAULT_GUEST_FAMILY, GuestFamily, familyAptSources, familyPackages } from '../guest/guest-family';
+import { DEFAULT_GUEST_FAMILY, GuestFamily, familyAptSources, familyPackageServices, familyPackages } from '../guest/guest-family';
 import { GUEST_AGENT_PACKAGE, guestAgentRuncmd } from '../vm/readiness';
 import { HEALTH_PROBE, ReadinessCheck, guestHealth } from '../guest/health-responder';
 
@@ -225,6 +225,7 @@ export abstract class Workload extends Construct {
       ],
       runcmd: [
         ...guestAgentRuncmd(this.guestFamily),
+        ...familyPackageServices(this.guestFamily, spec.packages ?? []).map((svc) => ['systemctl', 'disable', '--now', svc]),
         ...(spec.setup ?? []),
         ...health.runcmd,
         ['systemctl', 'daemon-reload'],

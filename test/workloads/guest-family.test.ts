@@ -80,11 +80,16 @@ describe('guest family debian', () => {
   it('GIVEN tps (netperf is in non-free) THEN cloud-init adds a non-free source on its own mirror and keeps the image sources', () => {
     for (const doc of docs(synth('tps', 'debian'))) {
       expect(doc.packages).toContain('netperf');
+      // Debian's netperf starts its own netserver on 12865 (init script): stopped and disabled before virtwork's unit
+      const disable = doc.runcmd.findIndex((c) => c.join(' ') === 'systemctl disable --now netperf.service');
+      expect(disable).toBeGreaterThan(-1);
+      expect(disable).toBeLessThan(doc.runcmd.findIndex((c) => c.join(' ') === 'systemctl enable --now virtwork-tps.service'));
       expect(doc.apt).toEqual({ preserve_sources_list: true, sources: { 'virtwork-non-free': { source: 'deb $MIRROR $RELEASE non-free' } } });
     }
     // no other workload needs it, Fedora never does, and a golden image installs nothing
     expect(docs(synth('network', 'debian')).map((d) => d.apt)).toEqual([undefined, undefined]);
     expect(docs(synth('tps', 'fedora')).map((d) => d.apt)).toEqual([undefined, undefined]);
+    expect(docs(synth('tps', 'fedora')).flatMap((d) => d.runcmd).filter((c) => c[1] === 'disable')).toEqual([]);
     const golden = parseManifests(synthesize({ namespace: 'virtwork', workloads: [{ name: 'tps' }], vm: { guestFamily: 'debian', packagesPreinstalled: true } }).get('tps.yaml')!);
     expect(docs(golden).map((d) => [d.apt, d.packages])).toEqual([[undefined, undefined], [undefined, undefined]]);
   });
