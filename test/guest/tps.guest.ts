@@ -1,4 +1,4 @@
-import { GuestPair, bootPair, pairDiagnosis, stopPair } from './_support/pair';
+import { GuestPair, bootPair, pairDiagnosis, stopPair, waitPairReady } from './_support/pair';
 import { synthesizeForGuests } from './_support/manifests';
 import { journal } from './_support/load';
 import { GOLDEN_IMAGE_FLAGS } from './_support/flags';
@@ -21,8 +21,7 @@ describe('real guests: tps pair (netperf TCP_RR + HTTP) over a socket network (D
   });
 
   it('the server (netserver and HTTP listening) and the client (a round done) pass their readinessProbes', async () => {
-    expect(await p.server.waitReady(server, 10 * 60_000)).toEqual({ ready: true, last: expect.objectContaining({ ok: true }) });
-    expect(await p.client.waitReady(client, 10 * 60_000)).toEqual({ ready: true, last: expect.objectContaining({ ok: true }) });
+    await waitPairReady(p, { server, client }, 'virtwork-tps*', 10 * 60_000);
   });
 
   it('netperf TCP_RR reports transactions per second and HTTP downloads complete', async () => {
@@ -37,7 +36,7 @@ describe('real guests: tps pair (netperf TCP_RR + HTTP) over a socket network (D
       if (done(text)) break;
       await new Promise((r) => setTimeout(r, 10_000));
     }
-    if (!done(text)) throw new Error(`no TCP_RR rate > 0 and HTTP transfer in the client's journal\n${await pairDiagnosis(p, text)}`);
+    if (!done(text)) throw new Error(`no TCP_RR rate > 0 and HTTP transfer in the client's journal\n${await pairDiagnosis(p, 'virtwork-tps*')}\nclient journal seen:\n${text}`);
     expect(Math.max(...rates(text))).toBeGreaterThan(0);
     expect(Math.max(...transfers(text))).toBeGreaterThan(0);
   });

@@ -47,8 +47,22 @@ export async function stopPair(p: GuestPair | undefined): Promise<void> {
   await Promise.all([p.client.stop(), p.server.stop()]);
 }
 
-/** What a person reads when the pair moves no traffic: the client's journal and both ends of the socket link. */
-export async function pairDiagnosis(p: GuestPair, journalText: string): Promise<string> {
-  const links = await Promise.all([p.server, p.client].map((g) => g.sh('ip -s link; ip -br addr; ip neigh; cat /etc/hosts')));
-  return `client journal:\n${journalText}\nserver:\n${links[0]}\nclient:\n${links[1]}`;
+/**
+ * What a person reads when the pair is not Ready or moves no traffic: the virtwork units' journal on both ends
+ * (`units`, a journalctl pattern), what listens on the server, and both ends of the socket link.
+ */
+export async function pairDiagnosis(p: GuestPair, units: string): Promise<string> {
+  const [server, client] = await Promise.all([p.server, p.client].map((g) => g.sh(
+    `journalctl -b --no-pager -o short-monotonic -n 60 -u '${units}'; ss -ltnp; ip -s link; ip -br addr; ip neigh; cat /etc/hosts`,
+    60_000,
+  ).catch((err: Error) => `(agent: ${err.message})`)));
+  return `server:\n${server}\nclient:\n${client}`;
+}
+
+/** Waits until both ends are Ready; when one is not, fails with the pair's diagnosis. */
+export async function waitPairReady(p: GuestPair, vms: { server: SynthVm; client: SynthVm }, units: string, timeoutMs: number): Promise<void> {
+  for (const [g, vm] of [[p.server, vms.server], [p.client, vms.client]] as const) {
+    const r = await g.waitReady(vm, timeoutMs);
+    if (!r.ready) throw new Error(`${vm.name} not Ready after ${timeoutMs} ms: ${JSON.stringify(r.last)}\n${await pairDiagnosis(p, units)}`);
+  }
 }
