@@ -225,7 +225,8 @@ export abstract class Workload extends Construct {
       ],
       runcmd: [
         ...guestAgentRuncmd(this.guestFamily),
-        ...familyPackageServices(this.guestFamily, spec.packages ?? []).map((svc) => ['systemctl', 'disable', '--now', svc]),
+        // stop, then disable: `disable --now` of a SysV service (Debian's netperf) only disables it, the daemon runs on
+        ...familyPackageServices(this.guestFamily, spec.packages ?? []).flatMap((svc) => [['systemctl', 'stop', svc], ['systemctl', 'disable', svc]]),
         ...(spec.setup ?? []),
         ...health.runcmd,
         ['systemctl', 'daemon-reload'],

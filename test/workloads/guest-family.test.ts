@@ -81,9 +81,11 @@ describe('guest family debian', () => {
     for (const doc of docs(synth('tps', 'debian'))) {
       expect(doc.packages).toContain('netperf');
       // Debian's netperf starts its own netserver on 12865 (init script): stopped and disabled before virtwork's unit
-      const disable = doc.runcmd.findIndex((c) => c.join(' ') === 'systemctl disable --now netperf.service');
-      expect(disable).toBeGreaterThan(-1);
-      expect(disable).toBeLessThan(doc.runcmd.findIndex((c) => c.join(' ') === 'systemctl enable --now virtwork-tps.service'));
+      // (stop, then disable: `disable --now` left the SysV daemon running in a real Debian guest)
+      const stop = doc.runcmd.findIndex((c) => c.join(' ') === 'systemctl stop netperf.service');
+      expect(doc.runcmd[stop + 1]).toEqual(['systemctl', 'disable', 'netperf.service']);
+      expect(stop).toBeGreaterThan(-1);
+      expect(stop).toBeLessThan(doc.runcmd.findIndex((c) => c.join(' ') === 'systemctl enable --now virtwork-tps.service'));
       expect(doc.apt).toEqual({ preserve_sources_list: true, sources: { 'virtwork-non-free': { source: 'deb $MIRROR $RELEASE non-free' } } });
     }
     // no other workload needs it, Fedora never does, and a golden image installs nothing
