@@ -39,8 +39,17 @@ describe('renderCloudConfig', () => {
 
   it('fails when an extra key collides with a reserved key', () => {
     expect(() => renderCloudConfig({ extra: { runcmd: [] } })).toThrow(
-      'cloud-config extra key "runcmd" collides with a reserved key (packages, write_files, runcmd, users, ssh_pwauth)',
+      'cloud-config extra key "runcmd" collides with a reserved key (apt, packages, write_files, runcmd, users, ssh_pwauth)',
     );
+    expect(() => renderCloudConfig({ extra: { apt: {} } })).toThrow('cloud-config extra key "apt" collides with a reserved key');
+  });
+
+  it('writes the apt section before the packages it serves, and cloud-init accepts it', () => {
+    const apt = { preserve_sources_list: true, sources: { 'virtwork-non-free': { source: 'deb $MIRROR $RELEASE non-free' } } };
+    const text = renderCloudConfig({ apt, packages: ['netperf'] });
+    expect(Object.keys(parseCloudConfig(text))).toEqual(['apt', 'packages']);
+    expect(parseCloudConfig(text).apt).toEqual(apt);
+    expect(cloudInitProblems(text)).toEqual([]);
   });
 
   it('is deterministic', () => {
