@@ -72,7 +72,8 @@ describe('ChaosDiskWorkload', () => {
 });
 
 const missing = sandboxMissing('losetup', 'mkfs.ext4', 'fallocate', 'timeout');
-const sandboxed = missing ? describe.skip : describe;
+// skipped only where the sandbox tools are missing, and then the name says which
+const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
 if (missing) console.warn(`chaos-disk functional tests skipped: ${missing}`);
 
 sandboxed('chaos-disk fill script, run on a loop device', () => {

@@ -67,7 +67,8 @@ describe('ChaosNetworkWorkload', () => {
  * interface. `tc`, `modprobe` and `dnf` are stand-ins that log their arguments (this kernel has no sch_netem).
  */
 const missing = sandboxMissing('ip');
-const sandboxed = missing ? describe.skip : describe;
+// skipped only where the sandbox tools are missing, and then the name says which
+const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
 if (missing) console.warn(`chaos-network functional tests skipped: ${missing}`);
 
 sandboxed('chaos-network scripts, run in a network namespace', () => {

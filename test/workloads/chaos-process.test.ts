@@ -81,7 +81,8 @@ describe('ChaosProcessWorkload', () => {
  * there): `sleep` copies named like protected, excluded, look-alike and ordinary processes.
  */
 const missing = sandboxMissing('ps', 'setsid');
-const sandboxed = missing ? describe.skip : describe;
+// skipped only where the sandbox tools are missing, and then the name says which
+const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
 if (missing) console.warn(`chaos-process functional tests skipped: ${missing}`);
 
 sandboxed('chaos-process script, run in a PID namespace', () => {

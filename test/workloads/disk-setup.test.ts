@@ -73,7 +73,8 @@ describe('dataDisk', () => {
  * ext4 (xfsprogs is not needed; the script takes the type blkid reports).
  */
 const missing = sandboxMissing('losetup', 'mkfs.ext4', 'sfdisk', 'blkid', 'mountpoint');
-const sandboxed = missing ? describe.skip : describe;
+// skipped only where the sandbox tools are missing, and then the name says which
+const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
 if (missing) console.warn(`dataDiskSetup functional tests skipped: ${missing}`);
 
 sandboxed('dataDiskSetup script, run on a loop device', () => {

@@ -110,7 +110,8 @@ describe('TpsWorkload', () => {
  * python3's HTTP server and curl are real.
  */
 const missing = sandboxMissing('curl', 'python3', 'ip', 'timeout');
-const sandboxed = missing ? describe.skip : describe;
+// skipped only where the sandbox tools are missing, and then the name says which
+const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
 if (missing) console.warn(`tps functional tests skipped: ${missing}`);
 
 sandboxed('tps scripts, run against each other', () => {
