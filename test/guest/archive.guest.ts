@@ -9,6 +9,8 @@ const dir = dirname(tierEnv().image);
 const archive = join(dir, 'containerdisk.oci.tar');
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
+const HAS_SKOPEO = spawnSync('skopeo', ['--version']).status === 0;
+
 describe('the golden image build (the archive and manifest beside the qcow2 the guests boot)', () => {
   it('the containerDisk archive is a valid OCI layout whose layer holds disk/disk.qcow2 owned 107:107, byte for byte the qcow2', () => {
     const check = checkOciArchive(archive);
@@ -19,7 +21,7 @@ describe('the golden image build (the archive and manifest beside the qcow2 the 
 
   });
 
-  (spawnSync('skopeo', ['--version']).status === 0 ? it : it.skip)(`skopeo accepts it as oci-archive: and reports the digest the manifest recorded${spawnSync('skopeo', ['--version']).status === 0 ? '' : ' (skipped: skopeo is not installed: apt-get install skopeo)'}`, () => {
+  (HAS_SKOPEO ? it : it.skip)(`skopeo accepts it as oci-archive: and reports the digest the manifest recorded${HAS_SKOPEO ? '' : ' (skipped: skopeo is not installed: apt-get install skopeo)'}`, () => {
     const info = JSON.parse(execFileSync('skopeo', ['inspect', `oci-archive:${archive}:${manifest.containerDisk.tag}`], { encoding: 'utf8' }));
     expect(info.Digest).toBe(manifest.containerDisk.manifestDigest);
   });
