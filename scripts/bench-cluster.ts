@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       const workloads = [{ name: 'cpu', vmCount: per }, { name: 'memory', vmCount: per }, { name: 'chaos-process', vmCount: per },
         { name: 'chaos-network', vmCount: per }, { name: 'network', vmCount: per / 2 }];
       const dir = synth('large-virtwork', workloads);
-      const count = readManifests(dir).length;
+      const count = (await readManifests(dir)).length;
       const apply = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', dir]));
       const rawLarge = await audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth('large-raw', workloads)]));
       const fakeLarge = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace: 'large-virtwork', readyDelayMs: 100 });

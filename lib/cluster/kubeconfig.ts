@@ -87,11 +87,30 @@ export interface Cluster {
   readonly onRetry?: (retry: RetryNotice) => void;
 }
 
-/** client-node's generic object client, with its (cached) discovery made public. */
+/**
+ * client-node's generic object client, with its (cached) discovery made public, and lists that keep their paging
+ * fields. client-node deserializes the list of a kind it has no model for (every CRD: VirtualMachine,
+ * DataVolume…) as a plain object whose `metadata` is an ObjectMeta, which has no `continue` nor
+ * `remainingItemCount`: a paged list of 5,000 VMs then looked like its first 500. They are restored here as
+ * `_continue` and `remainingItemCount`, the names of the ListMeta model.
+ */
 export class ObjectApi extends k8s.KubernetesObjectApi {
   /** How the server serves `kind` of `apiVersion` (undefined when the group version serves no such kind). */
   public discover(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
+  }
+
+  protected override async processResponse<T extends k8s.KubernetesObject>(response: k8s.ResponseContext, type?: string): Promise<T> {
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) return super.processResponse<T>(response, type);
+    const text = await response.body.text();
+    const replay = new k8s.ResponseContext(response.httpStatusCode, response.headers, { text: async () => text, binary: async () => Buffer.from(text) });
+    const result = await super.processResponse<T>(replay, type);
+    const meta = (result as { items?: unknown; metadata?: Record<string, unknown> }).metadata;
+    if (!Array.isArray((result as { items?: unknown }).items) || !meta || meta._continue !== undefined) return result;
+    const wire = (JSON.parse(text) as { metadata?: { continue?: string; remainingItemCount?: number } }).metadata;
+    if (wire?.continue) meta._continue = wire.continue;
+    if (wire?.remainingItemCount !== undefined) meta.remainingItemCount = wire.remainingItemCount;
+    return result;
   }
 }
 

@@ -19,7 +19,15 @@ export interface RequestOptions {
   readonly retry?: RetryPolicy;
   /** Hears about each retry. */
   readonly onRetry?: (attempt: number, delayMs: number, err: unknown) => void;
+  /**
+   * Objects per page of a list request (the `limit` query parameter); the pages are followed to the end.
+   * @default LIST_PAGE_SIZE
+   */
+  readonly pageSize?: number;
 }
+
+/** Objects per page of list requests, as kubectl and client-go informers use. */
+export const LIST_PAGE_SIZE = 500;
 
 /** Runs one API call with the retry policy and the cluster's cancellation; failures become `fail(what, err)`. */
 export async function call<T>(cluster: Cluster, what: string, request: () => Promise<T>, options: RequestOptions = {}): Promise<T> {
@@ -102,7 +110,7 @@ export async function listAll<T extends k8s.KubernetesObject = k8s.KubernetesObj
   do {
     const page = await call(cluster, `listing ${ref.kind} objects${where}`, () => cluster.objects.list<T>(
       ref.apiVersion, ref.kind, namespace, undefined, undefined, undefined, undefined,
-      selector ? labelSelector(selector) : undefined, 500, continueToken), options);
+      selector ? labelSelector(selector) : undefined, options.pageSize ?? LIST_PAGE_SIZE, continueToken), options);
     items.push(...page.items);
     continueToken = page.metadata?._continue || undefined;
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
