@@ -10,7 +10,8 @@
 //            share of it spent validating every object by server-side dry run before the first write (its `validated` event)
 //   wait:    waiting for <vms> VMIs made Ready by the stand-in controller, and the API requests it took
 //   cleanup: `virtwork-apply cleanup --yes --wait` vs `kubectl delete <kinds> -l app.kubernetes.io/managed-by=virtwork --wait`
-//   large:   <large> VMs (cpu, memory, chaos-process, chaos-network, network): apply against the raw client, wait,
+//   large:   <large> VMs (cpu, memory, chaos-process, chaos-network, network): apply (with and without the dry run)
+//            against the raw client, wait,
 //            cleanup (kubectl would take many minutes there and is left out)
 // Prints a table and writes .bench/cluster.json (and --out when given).
 import * as k8s from '@kubernetes/client-node';
@@ -74,6 +75,7 @@ interface LargeFigures {
   vms: number;
   objects: number;
   apply: Audited<number>;
+  noDryRun: Audited<number>;
   raw: Audited<number>;
   wait: Audited<{ seconds: number; ready: number }>;
   cleanup: Audited<number>;
@@ -95,7 +97,7 @@ function rawRows(what: string, objects: number, withDryRun: Audited<number>, noD
 /** Rows of the large fleet: apply against the raw client, wait and cleanup with their API requests. */
 function largeRows(l: LargeFigures): object[] {
   return [
-    ...rawRows(`${l.vms} VMs`, l.objects, l.apply, undefined, l.raw),
+    ...rawRows(`${l.vms} VMs`, l.objects, l.apply, l.noDryRun, l.raw),
     { metric: `wait for ${l.vms} VMIs Ready`, measured: `${l.wait.result.seconds.toFixed(2)} s`, floor: '', ratio: '',
       target: 'every VMI ready', ok: l.wait.result.ready === l.vms },
     { metric: `cleanup ${l.vms} VMs + Secrets + Services, until gone`, measured: `${l.cleanup.result.toFixed(2)} s, ${(l.cleanup.requests / l.objects).toFixed(2)} requests / object (${l.cleanup.requests})`,
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
       const dir = synth('large-virtwork', workloads);
       const count = (await readManifests(dir)).length;
       const apply = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', dir]));
+      const noDryRunLarge = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', '--no-validate-first', synth('large-virtwork-2', workloads)]));
       const rawLarge = await audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth('large-raw', workloads)]));
       const fakeLarge = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace: 'large-virtwork', readyDelayMs: 100 });
       const wait = await audited(async () => {
@@ -184,7 +187,7 @@ async function main(): Promise<void> {
       });
       await fakeLarge.stop();
       const cleanup = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', 'large-virtwork', 'cleanup', '--yes', '--wait']));
-      return { vms: n, objects: count, apply, raw: rawLarge, wait, cleanup };
+      return { vms: n, objects: count, apply, noDryRun: noDryRunLarge, raw: rawLarge, wait, cleanup };
     };
     const large = LARGE > 0 ? await largeFleet(LARGE) : undefined;
 

@@ -1,6 +1,7 @@
 import { BootedGuest, prepareGuest, serviceHosts } from './scenario';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
+import { freePort, waitForLocalSocket } from './host-sockets';
 
 /** A server guest and a client guest joined by a qemu socket network (127.0.0.1 only), as a client/server workload runs. */
 export interface GuestPair {
@@ -14,11 +15,16 @@ export interface GuestPair {
  * Boots `server` and `client` (one VM each) on a socket network of their own: the server's qemu listens, the
  * client's connects; the Service names of `services` resolve to the server's address in the client, as cluster DNS
  * would. Both boot at once; the server's agent and cloud-init are awaited after the client's boot.
+ *
+ * The client's qemu starts only once the server's listens: a socket netdev whose connect is refused (a
+ * non-blocking connect to loopback reports EINPROGRESS, then fails) leaves the client's NIC up but joined to
+ * nothing, and every packet it sends is lost ("No route to host" forever). The link is then checked to be
+ * established, so a broken link fails here, in seconds, rather than as a client that is never Ready.
  */
 export async function bootPair(name: string, server: SynthVm, client: SynthVm, services: readonly SynthService[], subnet: number): Promise<GuestPair> {
   const ip = (host: number) => `192.168.${subnet}.${host}`;
   const mac = { server: `52:54:00:${subnet.toString(16).padStart(2, '0')}:00:01`, client: `52:54:00:${subnet.toString(16).padStart(2, '0')}:00:02` };
-  const port = 20000 + ((process.pid * 7 + subnet) % 20000);
+  const port = await freePort();
   const s = await prepareGuest({ name: `${name}-server`, vms: [server], memoryMiB: 1024, cpus: 1, socket: { mode: 'listen', port, mac: mac.server, ip: ip(1) } });
   const c = await prepareGuest({
     name: `${name}-client`, vms: [client], memoryMiB: 1024, cpus: 1,
@@ -28,7 +34,16 @@ export async function bootPair(name: string, server: SynthVm, client: SynthVm, s
   s.qemu.start(); // the listening end first; the client's qemu connects to it
   s.qemu.startedAt = Date.now();
   s.boots.push({ readyMs: {} });
-  await c.boot();
+  try {
+    await waitForLocalSocket(port, 'LISTEN', 60_000, `${name}: the server's qemu socket netdev`);
+    const booting = c.boot();
+    booting.catch(() => undefined); // awaited below; a link failure must not leave it unhandled
+    await waitForLocalSocket(port, 'ESTABLISHED', 60_000, `${name}: the socket link between the client's and the server's qemu`);
+    await booting;
+  } catch (err) {
+    await Promise.all([c.stop(), s.stop()]);
+    throw err;
+  }
   const t = s.boots[0];
   const budget = tierEnv().bootBudgetMs;
   t.agentMs = await s.qemu.waitForAgent(budget);

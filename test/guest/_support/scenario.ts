@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { QemuGuest, GuestDisk, SocketNic, USER_NIC_MAC, writeSeed } from './qemu';
 import { ProbeResult, probePort, runProbe, waitReady } from './probe';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
+import { freePort } from './host-sockets';
 import { HEALTH_PORT, RESPONDER_CONFIG, RESPONDER_UNIT } from '../../../lib/guest/health-responder';
 
 /** One qemu guest of the tier, running the user-data of one or more synthesized VMs (merged). */
@@ -219,15 +219,4 @@ export function serviceHosts(services: readonly SynthService[], vms: readonly Sy
     for (const n of [`${s.name}.${s.namespace}.svc.cluster.local`, `${s.name}.${s.namespace}.svc`, `${s.name}.${s.namespace}`, s.name]) out[n] = ip;
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
