@@ -38,21 +38,28 @@ export function resolveRunId(manifests: readonly Manifest[], flag: string | unde
  */
 export function stampRunId(manifests: readonly Manifest[], runId: string): Manifest[] {
   checkLabelValue('run id', runId);
+  // copies along the changed paths only (metadata, and a VM's templates): the rest is shared with the input, which
+  // nothing mutates (a deep copy of every object was a tenth of the CLI's CPU in an apply of 1,000 VMs)
   return manifests.map((m) => {
-    const object = structuredClone(m.object);
-    const own: Record<string, string> = object.kind === 'Namespace' ? { [LABEL_MANAGED_BY]: MANAGED_BY } : { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_RUN_ID]: runId };
-    object.metadata.labels = { ...object.metadata.labels, ...own };
-    if (object.kind === 'VirtualMachine') relabelTemplates(object, runId);
+    const own: Record<string, string> = m.object.kind === 'Namespace' ? { [LABEL_MANAGED_BY]: MANAGED_BY } : { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_RUN_ID]: runId };
+    const object: ManifestObject = { ...m.object, metadata: { ...m.object.metadata, labels: { ...m.object.metadata.labels, ...own } } };
+    if (object.kind === 'VirtualMachine' && object.spec !== undefined) object.spec = relabelTemplates(object.spec, runId);
     return { ...m, object };
   });
 }
 
-function relabelTemplates(vm: ManifestObject, runId: string): void {
-  const spec = vm.spec as { template?: { metadata?: { labels?: Record<string, string> } }; dataVolumeTemplates?: Array<{ metadata?: { labels?: Record<string, string> } }> } | undefined;
-  const templates = [...(spec?.template ? [spec.template] : []), ...(spec?.dataVolumeTemplates ?? [])];
-  for (const t of templates) {
-    t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_RUN_ID]: runId } };
-  }
+type Labelled = { metadata?: { labels?: Record<string, string> } };
+
+/** A copy of a VM's spec whose template and DataVolume templates carry the run's labels (the input is left as is). */
+function relabelTemplates(given: unknown, runId: string): unknown {
+  if (!given || typeof given !== 'object') return given;
+  const spec = given as { template?: Labelled; dataVolumeTemplates?: Labelled[] };
+  const relabel = <T extends Labelled>(t: T): T => ({ ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_RUN_ID]: runId } } });
+  return {
+    ...spec,
+    ...(spec.template ? { template: relabel(spec.template) } : {}),
+    ...(Array.isArray(spec.dataVolumeTemplates) ? { dataVolumeTemplates: spec.dataVolumeTemplates.map(relabel) } : {}),
+  };
 }
 
 /**
@@ -64,7 +71,7 @@ export function relocate(manifests: readonly Manifest[], namespace: string, isNa
   let namespaceSeen = false;
   const out: Manifest[] = [];
   for (const m of manifests) {
-    const object = structuredClone(m.object);
+    const object: ManifestObject = { ...m.object, metadata: { ...m.object.metadata } }; // only metadata changes
     if (object.kind === 'Namespace' && object.apiVersion === 'v1') {
       if (namespaceSeen) continue;
       namespaceSeen = true;

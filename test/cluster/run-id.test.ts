@@ -70,7 +70,9 @@ describe('stampRunId', () => {
 describe('relocate', () => {
   it('moves namespaced objects into the namespace and renames the Namespace', () => {
     const input = synthManifests();
+    const before = structuredClone(input);
     const moved = relocate([...input, ...input.filter((m) => m.object.kind === 'Namespace')], 'elsewhere', (m) => m.object.kind !== 'Namespace');
+    expect(input).toEqual(before); // copies: the input is untouched
     expect(moved).toHaveLength(input.length); // a second Namespace collapses into the first
     expect(moved.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata.name)).toEqual(['elsewhere']);
     expect(moved.filter((m) => m.object.kind !== 'Namespace').every((m) => m.object.metadata.namespace === 'elsewhere')).toBe(true);
