@@ -60,6 +60,7 @@ describe('writeContainerDiskArchive', () => {
   });
 
   // CI installs skopeo (.ci/run) and runs this under CI=true even when it is missing (then it fails); locally it is skipped with the reason
+  // skipped only where skopeo is missing (the reason is in the name); in CI it runs, and fails without skopeo
   (hasSkopeo || process.env.CI === 'true' ? it : it.skip)(`THEN skopeo (the real OCI reader) inspects it and reports the manifest digest${hasSkopeo ? '' : ' (skipped: skopeo is not installed: apt-get install skopeo)'}`, async () => {
     const result = await build('g.tar');
     const info = JSON.parse(execFileSync('skopeo', ['inspect', `oci-archive:${result.path}:bookworm`], { encoding: 'utf8' }));

@@ -224,6 +224,7 @@ function describeUnderNode(release: NodeRelease, name: string, fn: (node: string
   if ('node' in release) return describe(name, () => fn(release.node));
   if (isCi()) return describe(name, () => it('has the Node release', () => { throw new Error(release.missing); }));
   console.warn(`${name}: skipped: ${release.missing}`);
+  // skipped on purpose outside CI, with the reason (what is missing) in the block name
   describe.skip(`${name} (skipped: ${release.missing})`, () => fn(''));
 }
 

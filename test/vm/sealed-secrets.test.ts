@@ -12,6 +12,7 @@ import { plainSecretView, secretFromExternalSecret, secretFromSealedSecret, unse
 import { K8sObject, hasCommand, parseManifests, schemaProblems } from '../support/validators';
 
 const missing = hasCommand('openssl') ? undefined : 'openssl is not installed';
+// skipped only where openssl is missing (the reason is in the suite's name); CI installs it
 (missing ? describe.skip : describe)(`sealed-secret user-data mode${missing ? ` (${missing})` : ''}`, () => {
   let dir: string;
   let cleanup: () => void;

@@ -72,6 +72,7 @@ describe('StorageBenchWorkload', () => {
 });
 
 const missing = sandboxMissing();
+// skipped only where the root sandbox cannot run (the reason is in the suite's name); CI runs it as root
 (missing ? describe.skip : describe)(`storage-bench script, run for real with a stand-in fio${missing ? ` (${missing})` : ''}`, () => {
   // The generated script runs as root in a private mount namespace, over tmpfs for its state and job directories;
   // `fio` is a stand-in that writes a JSON result, or fails for the job named in $FAIL_JOB.

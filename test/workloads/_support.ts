@@ -113,6 +113,15 @@ export function sandboxMissing(...commands: string[]): string | undefined {
   return r.status === 0 ? undefined : 'cannot create a mount namespace';
 }
 
+/**
+ * `describe` for suites that run a workload's scripts as root in private namespaces ({@link runSandboxed}): when
+ * `missing` (from {@link sandboxMissing}) says what this machine lacks, the suite is skipped with that reason in
+ * its name; CI runs as root with every command installed, so it runs them.
+ */
+export function describeSandboxed(missing: string | undefined): (name: string, fn: () => void) => void {
+  return (name, fn) => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
+}
+
 /** Runs a bash program as root in private mount (and optionally net/pid) namespaces; returns status and output. */
 export function runSandboxed(program: string, o: { net?: boolean; pid?: boolean; timeoutMs?: number; env?: Record<string, string> } = {}) {
   const flags = ['-m', '--propagation', 'private', ...(o.net ? ['-n'] : []), ...(o.pid ? ['-f', '-p', '--mount-proc', '--kill-child'] : [])];

@@ -1,6 +1,6 @@
 import { ChaosDiskWorkload } from '../../lib/workloads/chaos-disk';
 import { validateObjects } from '../support/validators';
-import { HOSTILE, entry, execStart, fileOf, find, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
+import { describeSandboxed, entry, execStart, fileOf, find, HOSTILE, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-disk.sh';
 const vars = (script: string) => Object.fromEntries([...script.matchAll(/^([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
@@ -73,7 +73,7 @@ describe('ChaosDiskWorkload', () => {
 
 const missing = sandboxMissing('losetup', 'mkfs.ext4', 'fallocate', 'timeout');
 // skipped only where the sandbox tools are missing, and then the name says which
-const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
+const sandboxed = describeSandboxed(missing); // skipped, with the reason in the name, where the sandbox cannot run
 if (missing) console.warn(`chaos-disk functional tests skipped: ${missing}`);
 
 sandboxed('chaos-disk fill script, run on a loop device', () => {

@@ -1,6 +1,6 @@
 import { ChaosNetworkWorkload } from '../../lib/workloads/chaos-network';
 import { execLines, validateObjects } from '../support/validators';
-import { HOSTILE, entries, entry, fileOf, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
+import { describeSandboxed, entries, entry, fileOf, HOSTILE, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
 
 const START = '/usr/local/bin/virtwork-chaos-network-start.sh';
 const STOP = '/usr/local/bin/virtwork-chaos-network-stop.sh';
@@ -68,7 +68,7 @@ describe('ChaosNetworkWorkload', () => {
  */
 const missing = sandboxMissing('ip');
 // skipped only where the sandbox tools are missing, and then the name says which
-const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
+const sandboxed = describeSandboxed(missing); // skipped, with the reason in the name, where the sandbox cannot run
 if (missing) console.warn(`chaos-network functional tests skipped: ${missing}`);
 
 sandboxed('chaos-network scripts, run in a network namespace', () => {

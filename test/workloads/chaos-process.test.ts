@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitExecLine, validateObjects } from '../support/validators';
 import { CHAOS_PROCESS_PARAMS, ChaosProcessWorkload, PROTECTED_PROCESSES } from '../../lib/workloads/chaos-process';
-import { HOSTILE, entries, entry, execStart, fileOf, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
+import { describeSandboxed, entries, entry, execStart, fileOf, HOSTILE, names, own, runSandboxed, sandboxMissing, synth, unitOf, userData } from './_support';
 
 const SCRIPT = '/usr/local/bin/virtwork-chaos-process.sh';
 const UNIT = 'virtwork-chaos-process.service';
@@ -82,7 +82,7 @@ describe('ChaosProcessWorkload', () => {
  */
 const missing = sandboxMissing('ps', 'setsid');
 // skipped only where the sandbox tools are missing, and then the name says which
-const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
+const sandboxed = describeSandboxed(missing); // skipped, with the reason in the name, where the sandbox cannot run
 if (missing) console.warn(`chaos-process functional tests skipped: ${missing}`);
 
 sandboxed('chaos-process script, run in a PID namespace', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DISK_WAIT_SECONDS, checkMountPoint, dataDisk, dataDiskSetup } from '../../lib/workloads/_disk-setup';
 import { shellcheckProblems, systemdProblems } from '../support/validators';
-import { entry, execStart, runSandboxed, sandboxMissing } from './_support';
+import { describeSandboxed, entry, execStart, runSandboxed, sandboxMissing } from './_support';
 
 describe('dataDiskSetup', () => {
   it('gives a by-id setup script and the oneshot unit that runs it on every boot', () => {
@@ -74,7 +74,7 @@ describe('dataDisk', () => {
  */
 const missing = sandboxMissing('losetup', 'mkfs.ext4', 'sfdisk', 'blkid', 'mountpoint');
 // skipped only where the sandbox tools are missing, and then the name says which
-const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
+const sandboxed = describeSandboxed(missing); // skipped, with the reason in the name, where the sandbox cannot run
 if (missing) console.warn(`dataDiskSetup functional tests skipped: ${missing}`);
 
 sandboxed('dataDiskSetup script, run on a loop device', () => {

@@ -1,8 +1,6 @@
 import { TpsWorkload } from '../../lib/workloads/tps';
 import { validateObjects } from '../support/validators';
-import {
-  HOSTILE, byKind, entry, execStart, fileOf, find, names, own, runSandboxed, sandboxMissing, selectedVms, synth, unitOf, userData,
-} from './_support';
+import { byKind, describeSandboxed, entry, execStart, fileOf, find, HOSTILE, names, own, runSandboxed, sandboxMissing, selectedVms, synth, unitOf, userData } from './_support';
 
 const SERVER_SCRIPT = '/usr/local/bin/virtwork-tps-server.sh';
 const CLIENT_SCRIPT = '/usr/local/bin/virtwork-tps-client.sh';
@@ -111,7 +109,7 @@ describe('TpsWorkload', () => {
  */
 const missing = sandboxMissing('curl', 'python3', 'ip', 'timeout');
 // skipped only where the sandbox tools are missing, and then the name says which
-const sandboxed = (name: string, fn: () => void): void => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
+const sandboxed = describeSandboxed(missing); // skipped, with the reason in the name, where the sandbox cannot run
 if (missing) console.warn(`tps functional tests skipped: ${missing}`);
 
 sandboxed('tps scripts, run against each other', () => {
