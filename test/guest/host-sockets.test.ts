@@ -1,5 +1,6 @@
 import { createConnection, createServer, Server, Socket } from 'node:net';
-import { freePort, localSocketStates, waitForLocalSocket } from './_support/host-sockets';
+import { localSocketStates, waitForLocalSocket } from './_support/host-sockets';
+import { freePort } from '../support/ports';
 
 // the guest tier's pairs start the client's qemu only once the server's socket netdev listens, and then wait for the
 // link: both read from /proc/net/tcp, with real sockets here

@@ -1,11 +1,11 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Binaries } from './binaries';
 import { logTail, removeOnExit, ServerProcess, startServer } from './processes';
+import { freePorts } from '../support/ports';
 
 /** kubeconfig context of `virtwork-admin` (group `system:masters`): may do anything. */
 export const ADMIN_CONTEXT = 'admin';
@@ -154,18 +154,6 @@ function kubeconfig(server: string, ca: string, tokens: { admin: string; unprivi
     ],
     'current-context': ADMIN_CONTEXT,
   };
-}
-
-/** `count` distinct free TCP ports on 127.0.0.1 (held open together so they differ, then released). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolve(srv));
-  })));
-  const ports = servers.map((srv) => (srv.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
-  return ports;
 }
 
 function sleep(ms: number): Promise<undefined> {

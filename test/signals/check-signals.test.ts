@@ -1,26 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { synthesize } from '../../lib/render/synth';
 import { SIGNALS_FAILED_EXIT } from '../../lib/cli/apply/check-signals-command';
 import { runApplyCli, scratchDir } from '../cluster/_run';
 import { StandInExporter } from './_stand-in-exporter';
+import { freePort } from '../support/ports';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const haveProm = existsSync(PROMETHEUS);
 // CI installs prometheus (.ci/run); without it locally the suite is skipped, under CI=true it fails instead
 // skipped only where prometheus is missing (the reason is in the suite's name); in CI it runs, and fails without it
 const describeProm = haveProm || process.env.CI === 'true' ? describe : (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${PROMETHEUS} is not installed: apt-get install prometheus)`, fn);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,8 @@
 import { BootedGuest, prepareGuest, serviceHosts } from './scenario';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
-import { freePort, waitForLocalSocket } from './host-sockets';
+import { waitForLocalSocket } from './host-sockets';
+import { freePort } from '../../support/ports';
 
 /** A server guest and a client guest joined by a qemu socket network (127.0.0.1 only), as a client/server workload runs. */
 export interface GuestPair {

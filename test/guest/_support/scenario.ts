@@ -5,7 +5,7 @@ import { QemuGuest, GuestDisk, SocketNic, USER_NIC_MAC, writeSeed } from './qemu
 import { ProbeResult, probePort, runProbe, waitReady } from './probe';
 import { SynthService, SynthVm } from './manifests';
 import { tierEnv } from './tier-env';
-import { freePort } from './host-sockets';
+import { freePort } from '../../support/ports';
 import { HEALTH_PORT, RESPONDER_CONFIG, RESPONDER_UNIT } from '../../../lib/guest/health-responder';
 
 /** One qemu guest of the tier, running the user-data of one or more synthesized VMs (merged). */
