@@ -174,14 +174,27 @@ async function listExisting(cluster: Cluster, placed: readonly Placed[], options
 }
 
 /**
- * Server-side dry runs of every object at once (no waves: nothing is persisted). Objects of a namespace that does
- * not exist yet are dry-run created in {@link STAND_IN_NAMESPACE} instead (the server refuses any request into a
- * missing namespace, dry run or not); there "already exists" means the object passed validation. Fails with the
- * first refused object in manifest order, saying how many others were refused; otherwise returns the outcomes.
+ * Server-side dry runs of every object at once (no waves: nothing is persisted), each the cheapest request that the
+ * server validates exactly as the write (schema, unknown fields, size, admission, conflicts):
+ * - an object of a namespace that does not exist yet is dry-run created in {@link STAND_IN_NAMESPACE} (the server
+ *   refuses any request into a missing namespace, dry run or not); there "already exists" means it passed validation;
+ * - an object the list found no trace of is dry-run created in place (no read, no merge: about a third cheaper on the
+ *   server than a server-side apply); "already exists" means it is there without virtwork's labels, or appeared since:
+ *   it is then dry-run applied, which checks field-manager conflicts;
+ * - any other object (and every Namespace) is dry-run applied.
+ * Creates use strict field validation: server-side apply refuses an undeclared field, so the dry run must too.
+ * Fails with the first refused object in manifest order, saying how many others were refused; otherwise returns the
+ * outcomes.
  */
 async function validateAll(cluster: Cluster, placed: readonly Placed[], before: Existing, newNamespaces: ReadonlySet<string>, options: ApplyOptions): Promise<ObjectOutcome[]> {
-  const settled = await settleLimit(placed, options.concurrency ?? DEFAULT_CONCURRENCY, (p) => (p.info.namespaced && newNamespaces.has(p.manifest.object.metadata.namespace ?? '')
-    ? dryRunElsewhere(cluster, p, options) : applyOne(cluster, p, before, 'dry-run', options)), cluster.signal);
+  const settled = await settleLimit(placed, options.concurrency ?? DEFAULT_CONCURRENCY, (p) => {
+    const { object } = p.manifest;
+    if (p.info.namespaced && newNamespaces.has(object.metadata.namespace ?? '')) return dryRunCreate(cluster, p, STAND_IN_NAMESPACE, before, options);
+    if (object.kind !== NAMESPACE.kind && !before.has(keyOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name))) {
+      return dryRunCreate(cluster, p, undefined, before, options);
+    }
+    return applyOne(cluster, p, before, 'dry-run', options);
+  }, cluster.signal);
   if (cluster.signal.aborted) throw new CancelledError();
   const refused = settled.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
   if (refused.length > 0) {
@@ -196,22 +209,31 @@ async function validateAll(cluster: Cluster, placed: readonly Placed[], before: 
 /** Where objects of a namespace that does not exist yet are validated: it exists in every cluster. */
 export const STAND_IN_NAMESPACE = 'default';
 
-async function dryRunElsewhere(cluster: Cluster, p: Placed, options: ApplyOptions): Promise<ObjectOutcome> {
+/**
+ * Dry-run create of an object not in the cluster, in its own namespace (`standIn` undefined) or in `standIn`. An
+ * "already exists" answer in place falls back to a dry-run apply; in the stand-in namespace it means validated.
+ */
+async function dryRunCreate(cluster: Cluster, p: Placed, standIn: string | undefined, before: Existing, options: ApplyOptions): Promise<ObjectOutcome> {
   const { object } = p.manifest;
   const base = { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace, source: sourceOf(p.manifest) };
-  const body = { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), namespace: STAND_IN_NAMESPACE } } as k8s.KubernetesObject;
+  const body = standIn === undefined ? object : { ...object, metadata: { ...object.metadata, namespace: standIn } };
   let unvalidated: string | undefined;
-  await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.create(body, undefined, 'All', FIELD_MANAGER)
+  let exists = false;
+  await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.dryRunCreate(body as k8s.KubernetesObject, FIELD_MANAGER)
     .then(() => undefined, (err: unknown) => {
-      if (httpStatus(err) === 409 && statusBody(err)?.reason === 'AlreadyExists') return; // validated; only the name is taken there
-      if (httpStatus(err) === 403 || httpStatus(err) === 404) {
-        unvalidated = `not validated by the server: namespace ${object.metadata.namespace} does not exist yet and the dry run in namespace ${STAND_IN_NAMESPACE} was refused (${describeError(err)})`;
+      if (httpStatus(err) === 409 && statusBody(err)?.reason === 'AlreadyExists') {
+        exists = true; // in the stand-in namespace: validated, only the name is taken there
+        return;
+      }
+      if (standIn !== undefined && (httpStatus(err) === 403 || httpStatus(err) === 404)) {
+        unvalidated = `not validated by the server: namespace ${object.metadata.namespace} does not exist yet and the dry run in namespace ${standIn} was refused (${describeError(err)})`;
         return;
       }
       throw err;
     }), options).catch((err: unknown) => {
     throw asObjectError(err, object);
   });
+  if (exists && standIn === undefined) return applyOne(cluster, p, before, 'dry-run', options);
   return { ...base, action: 'created', ...(unvalidated ? { reason: unvalidated } : {}) };
 }
 

@@ -27,7 +27,7 @@ describeIntegration('every kind virtwork emits, validated by the real API server
   }
 
   it.each([
-    ['into namespaces that exist (server-side apply, dryRun=All)', true],
+    ['into namespaces that exist (dry-run create in place: none of the objects is there yet)', true],
     ['into a namespace that does not exist yet (dry-run create in the stand-in namespace)', false],
   ])('accepts one object of every kind %s', async (_how, precreate) => {
     const namespace = freshNamespace('kinds');

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describeIntegration, testKubeConfig } from '../harness';
 import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
@@ -16,15 +17,22 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
   const namespaceExists = (name: string) => api().read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
 
   /** 2 cpu VMs whose second VM (wave 3, after the Namespace and the Secrets) the CRD schema refuses. */
-  function withInvalidVm(name: string, namespace: string): string {
+  function withInvalidVm(name: string, namespace: string, change: (vm: Record<string, any>) => void = (vm) => {
+    vm.spec.template.spec.domain.cpu.cores = 'two';
+  }): string {
     const out = synthCpu(dir, name, namespace, 2);
     const file = path.join(out, 'cpu.yaml');
-    const docs = fs.readFileSync(file, 'utf8').split(/^---\n/m);
-    const i = docs.findIndex((d) => d.includes('kind: VirtualMachine') && d.includes('name: virtwork-cpu-1\n'));
-    docs[i] = docs[i].replace(/cores: \d+/, 'cores: two');
-    fs.writeFileSync(file, docs.join('---\n'));
+    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    const vm = docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!;
+    change(vm);
+    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
     return out;
   }
+  /** A field the VirtualMachine schema does not declare: the default create accepts it with a warning, server-side apply refuses it. */
+  const unknownField = (vm: Record<string, any>) => {
+    vm.spec.template.spec.domain.bogusField = 1;
+  };
+  const createNamespace = (name: string) => api().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
   it('leaves the cluster untouched when the server refuses an object of a later wave: no Namespace, no Secret', async () => {
     // GIVEN manifests for a new namespace whose second VM is schema-invalid
@@ -40,6 +48,54 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
     // AND neither the Namespace (wave 0) nor any Secret (wave 1) was created
     expect(await namespaceExists(namespace)).toBe(false);
     expect(await listNames('v1', 'Secret', 'default', `virtwork/run-id=default`)).toEqual([]);
+  });
+
+  it('refuses, before any write, a field the schema does not declare in a new namespace (validated in the stand-in namespace with strict field validation)', async () => {
+    const namespace = freshNamespace('unknownnew');
+    const run = await runApplyCli([...globals(namespace), 'apply', withInvalidVm('unknownnew', namespace, unknownField)]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^virtwork-apply: cannot apply VirtualMachine ${namespace}/virtwork-cpu-1 \\(.*\\): `
+      + '.*unknown field "spec\\.template\\.spec\\.domain\\.bogusField".*\\(server-side dry run before any write: nothing was applied\\)\n$'));
+    expect(await namespaceExists(namespace)).toBe(false);
+  });
+
+  it.each([
+    ['a schema-invalid value', undefined],
+    ['a field the schema does not declare', unknownField],
+  ])('refuses, before any write, %s in a namespace that exists (objects not there yet: dry-run created in place)', async (_what, change) => {
+    // GIVEN a namespace created by someone else, holding none of the objects
+    const namespace = freshNamespace('existing');
+    await createNamespace(namespace);
+    // WHEN manifests whose second VM is refused are applied
+    const run = await runApplyCli([...globals(namespace), 'apply', withInvalidVm(`existing-${namespace}`, namespace, change)]);
+    // THEN the refusal names the VM and nothing was written to the namespace
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^virtwork-apply: cannot apply VirtualMachine ${namespace}/virtwork-cpu-1 \\(.*nothing was applied\\)\n$`));
+    expect(await listNames('v1', 'Secret', namespace)).toEqual([]);
+    expect(await listNames('kubevirt.io/v1', 'VirtualMachine', namespace)).toEqual([]);
+  });
+
+  it('catches a field-manager conflict on an object virtwork did not create (dry-run create says it exists: server-side apply dry run)', async () => {
+    // GIVEN a namespace holding a VM of the same name, without virtwork's labels, whose runStrategy another manager owns
+    const namespace = freshNamespace('conflict');
+    await createNamespace(namespace);
+    await api().patch({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-1', namespace },
+      spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } } } as k8s.KubernetesObject,
+    undefined, undefined, 'someone-else', undefined, k8s.PatchStrategy.ServerSideApply);
+    // WHEN virtwork's manifests (runStrategy Always) are applied
+    const src = synthCpu(dir, `conflict-${namespace}`, namespace, 2);
+    const run = await runApplyCli([...globals(namespace), 'apply', src]);
+    // THEN the conflict is reported before any write: no Secret, the other VM not created, the VM left as it was
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^virtwork-apply: cannot apply VirtualMachine ${namespace}/virtwork-cpu-1 \\(.*conflict.*someone-else.*runStrategy.*nothing was applied\\)\n$`));
+    expect(await listNames('v1', 'Secret', namespace)).toEqual([]);
+    expect(await listNames('kubevirt.io/v1', 'VirtualMachine', namespace)).toEqual(['virtwork-cpu-1']);
+    // AND with --force-conflicts virtwork takes the field over
+    const forced = await runApplyCli([...globals(namespace), 'apply', src, '--force-conflicts']);
+    expect(forced.stderr).toBe(`virtwork-apply: skipped Namespace ${namespace}: namespace exists and was not created by virtwork: left as is\n`);
+    expect(forced.code).toBe(0);
+    const vm = await api().read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-1', namespace } }) as k8s.KubernetesObject & { spec: { runStrategy: string } };
+    expect(vm.spec.runStrategy).toBe('Always');
   });
 
   it('with --no-validate-first, the earlier waves are persisted before the refusal (what validation prevents)', async () => {
