@@ -154,4 +154,54 @@ ${client}VIRTWORK_CLIENT
     expect(r.out).toContain('=== TPS cycle complete; next in 30s ===');
     expect(r.out).toContain('client exit: 124');
   });
+
+  it('a server that stops answering cannot stall the client: every curl call has a time limit', () => {
+    // GIVEN a server whose first answer never comes and whose test file stops after 100 of 3072 bytes
+    const objs = synth((c) => new TpsWorkload(c, 'tps', { params: { 'file-size': '3K', iterations: 1, duration: 2 } }));
+    const client = fileOf(userData(objs, 'virtwork-tps-client-0'), CLIENT_SCRIPT);
+    const stalling = [
+      'import http.server, time',
+      'first = [True]',
+      'class H(http.server.BaseHTTPRequestHandler):',
+      '    def do_GET(self):',
+      "        if self.path == '/' and first.pop() if first else False:",
+      '            time.sleep(600)',
+      "        body = b'ok' if self.path == '/' else b'x' * 100",
+      "        self.send_response(200); self.send_header('Content-Length', '2' if self.path == '/' else '3072'); self.end_headers()",
+      '        self.wfile.write(body); self.wfile.flush()',
+      "        if self.path != '/': time.sleep(600)",
+      "http.server.ThreadingHTTPServer(('127.0.0.1', 8080), H).serve_forever()",
+    ].join('\n');
+
+    // WHEN the client runs against it
+    const r = runSandboxed(`
+      set -u
+      ip link set lo up
+      S=$(mktemp -d) && mount -t tmpfs tmpfs "$S" && mkdir -p "$S/bin" "$S/up" "$S/work"
+      mount -t overlay overlay -o lowerdir=/etc,upperdir="$S/up",workdir="$S/work" /etc
+      echo "127.0.0.1 virtwork-tps-server" >> /etc/hosts
+      printf '#!/bin/sh\\necho "netperf stand-in: $*"\\n' > "$S/bin/netperf"
+      chmod +x "$S/bin/netperf"
+      export PATH="$S/bin:$PATH"
+      cat > "$S/stalling.py" <<'VIRTWORK_SERVER'
+${stalling}
+VIRTWORK_SERVER
+      cat > "$S/client.sh" <<'VIRTWORK_CLIENT'
+${client}VIRTWORK_CLIENT
+      python3 "$S/stalling.py" > "$S/server.log" 2>&1 &
+      sleep 1
+      timeout 20 bash "$S/client.sh" > "$S/client.log" 2>&1
+      echo "client exit: $?"
+      cat "$S/client.log"
+      kill $! 2>/dev/null
+      umount -l "$S"; rmdir "$S"
+    `, { net: true, pid: true, timeoutMs: 60000 });
+
+    // THEN the stalled readiness probe was given up (after 10 s) and retried, and the stalled download cut after the
+    // phase's 2 s and not counted, so the cycle went on to its end
+    expect(r.out).toMatch(/Waiting for server\.\.\.\nServer is ready\./);
+    expect(r.out).toContain('Completed:  0 transfers in 2s');
+    expect(r.out).toContain('=== TPS cycle complete; next in 30s ===');
+    expect(r.out).toContain('client exit: 124');
+  });
 });
