@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The floor of `virtwork-apply apply` in the cluster half of `npm run bench` (scripts/bench-cluster.ts): a minimal raw
 // client, run as its own process like virtwork-apply so that both pay a start-up.
-//   node scripts/bench-raw-apply.mjs <kubeconfig.json> <dir>
+//   node scripts/bench-raw-apply.mjs <kubeconfig.json> <dir> [--validate-first]
 // Reads every *.yaml of <dir> but kustomization.yaml and sends each object as a server-side apply PATCH
 // (application/apply-patch+yaml, force), 16 at a time over keep-alive HTTPS connections, the Namespace first; no
-// discovery, no listing, no dry run, no retries, no checks beyond the status code. Knows the kinds of a synthesized
+// discovery, no listing, no retries, no checks beyond the status code. Knows the kinds of a synthesized
 // fleet without data disks (Namespace, Secret, Service, VirtualMachine) and the harness's kubeconfig (JSON, token).
+// With --validate-first it first sends the cheapest dry run of every object that virtwork-apply's validation of a new
+// namespace sends, 16 at a time: the Namespace dry-run applied, every other object dry-run created (strict field
+// validation) in namespace default, "already exists" there counting as validated. That is the floor of an apply
+// that leaves the cluster untouched when any object is refused.
 import { readFileSync, readdirSync } from 'node:fs';
 import * as https from 'node:https';
 import { join } from 'node:path';
@@ -32,27 +36,46 @@ const agent = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca });
 const objects = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort()
   .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()).filter(Boolean));
 
-function patch(obj) {
+/** Sends one request for `obj`; `ok` says which status codes count as success. */
+function send(obj, method, path, contentType, ok = (status) => status < 300) {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(obj);
     const req = https.request({
-      agent, host: server.hostname, port: server.port, method: 'PATCH',
-      path: `${COLLECTIONS[obj.kind](obj.metadata.namespace)}/${obj.metadata.name}?fieldManager=virtwork-raw&force=true`,
-      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/apply-patch+yaml', 'content-length': Buffer.byteLength(body), 'user-agent': 'virtwork-bench-raw' },
+      agent, host: server.hostname, port: server.port, method, path,
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'user-agent': 'virtwork-bench-raw' },
     }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode < 300 ? resolve() : reject(new Error(`${obj.kind} ${obj.metadata.name}: HTTP ${res.statusCode}`))));
+      res.on('end', () => (ok(res.statusCode) ? resolve() : reject(new Error(`${method} ${obj.kind} ${obj.metadata.name}: HTTP ${res.statusCode}`))));
     });
     req.on('error', reject);
     req.end(body);
   });
 }
 
-for (const ns of objects.filter((o) => o.kind === 'Namespace')) await patch(ns);
+/** Server-side apply of `obj` (a dry run with `dryRun`). */
+function patch(obj, dryRun = false) {
+  const path = `${COLLECTIONS[obj.kind](obj.metadata.namespace)}/${obj.metadata.name}?fieldManager=virtwork-raw&force=true${dryRun ? '&dryRun=All' : ''}`;
+  return send(obj, 'PATCH', path, 'application/apply-patch+yaml');
+}
+
+/** Dry-run create of `obj` in namespace default (409, the name taken there, counts as validated). */
+function dryRunCreate(obj) {
+  const path = `${COLLECTIONS[obj.kind]('default')}?fieldManager=virtwork-raw&dryRun=All&fieldValidation=Strict`;
+  return send({ ...obj, metadata: { ...obj.metadata, namespace: 'default' } }, 'POST', path, 'application/json', (status) => status < 300 || status === 409);
+}
+
+/** Runs `each` over `items`, CONCURRENCY at a time. */
+async function pool(items, each) {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < items.length) await each(items[next++]);
+  }));
+}
+
+const namespaces = objects.filter((o) => o.kind === 'Namespace');
 const rest = objects.filter((o) => o.kind !== 'Namespace');
-let next = 0;
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (next < rest.length) await patch(rest[next++]);
-}));
+if (process.argv.includes('--validate-first')) await pool(objects, (o) => (o.kind === 'Namespace' ? patch(o, true) : dryRunCreate(o)));
+for (const ns of namespaces) await patch(ns);
+await pool(rest, (o) => patch(o));
 agent.destroy();
 process.stdout.write(`${objects.length} objects applied\n`);
