@@ -6,10 +6,10 @@ import { applyRank, KindRef, NAMESPACE, PRUNE_KINDS } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { mapLimit, settleLimit } from './limiter';
 import { describeObject, groupOf, Manifest, sourceOf } from './manifests';
+import { FIELD_MANAGER, unchanged } from './field-ownership';
 import { call, listAll, matchesLabels, RequestOptions, ResourceInfo, resourceOf } from './requests';
 
-/** The field manager of every apply. */
-export const FIELD_MANAGER = 'virtwork';
+export { FIELD_MANAGER };
 /** Requests in flight at once unless `--concurrency` says otherwise. */
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -255,40 +255,6 @@ async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'ap
     throw asObjectError(err, object);
   });
   return { ...base, action: !previous ? 'created' : unchanged(object, previous, applied) ? 'unchanged' : 'changed' };
-}
-
-/**
- * Whether an apply left the object as it was: its resourceVersion did not move; or it moved (another writer, e.g. a
- * controller updating the status, came in between) but the object already held every value of the manifest and the
- * set of fields virtwork owns is the same (so no field was dropped either).
- */
-export function unchanged(manifest: k8s.KubernetesObject, before: k8s.KubernetesObject, after: k8s.KubernetesObject): boolean {
-  if (before.metadata?.resourceVersion === after.metadata?.resourceVersion) return true;
-  const owned = (o: k8s.KubernetesObject) => JSON.stringify(o.metadata?.managedFields?.find((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')?.fieldsV1 ?? null);
-  return owned(before) === owned(after) && contains(toJson(before), asStored(manifest));
-}
-
-/** The manifest as the server stores it: a Secret's stringData becomes base64 data. */
-function asStored(manifest: k8s.KubernetesObject): unknown {
-  const { stringData, ...rest } = manifest as k8s.KubernetesObject & { stringData?: Record<string, string>; data?: Record<string, string> };
-  if (manifest.kind !== 'Secret' || !stringData) return manifest;
-  const encoded = Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
-  return { ...rest, data: { ...rest.data, ...encoded } };
-}
-
-/** Plain JSON of an object the client may have deserialized into typed classes (Dates and all). */
-function toJson(obj: unknown): unknown {
-  return JSON.parse(JSON.stringify(obj)) as unknown;
-}
-
-/** Whether `have` holds every value of `want` (objects: a subset of keys; arrays: same length, item by item). */
-export function contains(have: unknown, want: unknown): boolean {
-  if (Array.isArray(want)) return Array.isArray(have) && have.length === want.length && want.every((w, i) => contains(have[i], w));
-  if (want !== null && typeof want === 'object') {
-    return have !== null && typeof have === 'object' && !Array.isArray(have)
-      && Object.entries(want).every(([k, v]) => contains((have as Record<string, unknown>)[k], v));
-  }
-  return have === want;
 }
 
 /** Deletes this run's objects that the manifests no longer contain (never one with an owner, never another run's). */

@@ -1,4 +1,4 @@
-import { contains, unchanged } from '../../lib/cluster/apply';
+import { contains, unchanged } from '../../lib/cluster/field-ownership';
 
 describe('contains', () => {
   it('matches a subset of keys, arrays item by item with the same length, scalars by value', () => {
