@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
+import { readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, testKubeConfig, UNPRIVILEGED_CONTEXT } from '../harness';
 import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
@@ -52,6 +53,26 @@ describeIntegration('the RBAC table of docs/apply.md is enough for apply and cle
     expect(cleanup.code).toBe(0);
     expect(await listNames('kubevirt.io/v1', 'VirtualMachine', namespace)).toEqual([]);
     expect(await listNames('v1', 'Secret', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual([]);
+  });
+
+  it('without create, objects that are there already (not labelled by virtwork) are still validated and applied with patch', async () => {
+    // GIVEN a role without create, and every object of the manifests made beforehand by an admin, without virtwork's labels
+    const rules = DOCUMENTED_RULES.map((r) => ({ ...r, verbs: r.verbs.filter((v) => v !== 'create') }));
+    const namespace = await grantedNamespace('rbacpatch', rules);
+    const src = synthCpu(dir, namespace, namespace, 2);
+    const admin = k8s.KubernetesObjectApi.makeApiClient(kc());
+    for (const { object } of (await readManifests(src)).filter((m) => m.object.kind !== 'Namespace')) {
+      const { labels: _labels, ...metadata } = object.metadata;
+      await admin.create({ ...object, metadata } as k8s.KubernetesObject);
+    }
+    expect(await listNames('v1', 'Secret', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual([]);
+    // WHEN applied as the user: the dry-run create is forbidden, the dry-run apply decides
+    const apply = await runApplyCli([...asUser(namespace), 'apply', src]);
+    // THEN everything is applied, and now carries virtwork's labels
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(await listNames('v1', 'Secret', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual(['virtwork-cpu-0-cloudinit', 'virtwork-cpu-1-cloudinit']);
+    expect(await listNames('kubevirt.io/v1', 'VirtualMachine', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual(['virtwork-cpu-0', 'virtwork-cpu-1']);
   });
 
   it('without create on Secrets, the apply is refused by its validation before any write, naming the missing verb', async () => {
