@@ -1,6 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { renderToDir } from '../../lib/render/render';
 import { testKubeConfig } from '../harness';
 import { KUBECONFIG_ENV } from '../harness/cluster-env';
@@ -22,6 +24,24 @@ export function synthCpu(dir: string, name: string, namespace: string, vmCount: 
   const out = path.join(dir, name);
   renderToDir({ namespace, runId, workloads: [{ name: 'cpu', vmCount }] }, out);
   return out;
+}
+
+/**
+ * {@link synthCpu} of 2 VMs, then `change` made to the second one, `virtwork-cpu-1` (the last wave, after the
+ * Namespace and the Secrets): cpu.yaml parsed, changed and written back.
+ */
+export function synthCpuWithChangedVm(dir: string, name: string, namespace: string, change: (vm: Record<string, any>) => void): string {
+  const out = synthCpu(dir, name, namespace, 2);
+  const file = path.join(out, 'cpu.yaml');
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+  change(docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!);
+  fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+  return out;
+}
+
+/** A field the VirtualMachine schema does not declare: a default create accepts it with a warning, server-side apply refuses it. */
+export function undeclaredField(vm: Record<string, any>): void {
+  vm.spec.template.spec.domain.bogusField = 1;
 }
 
 /** Objects of a kind in a namespace carrying `selector` (a label selector string). */

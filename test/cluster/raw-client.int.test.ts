@@ -2,9 +2,8 @@ import * as k8s from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
 import { describeIntegration, testKubeConfig } from '../harness';
-import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
+import { adminKubeconfig, freshNamespace, listNames, synthCpu, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
 import { scratchDir } from './_run';
 
 /** The floor `npm run bench` measures virtwork-apply against: it must apply, and with --validate-first refuse before writing. */
@@ -20,12 +19,8 @@ describeIntegration('the raw client of the apply benchmark (scripts/bench-raw-ap
 
   /** 2 cpu VMs, the second with a field the VirtualMachine schema does not declare (server-side apply refuses it). */
   function withUndeclaredField(name: string, namespace: string): string {
-    const out = synthCpu(dir, name, namespace, 2);
+    const out = synthCpuWithChangedVm(dir, name, namespace, undeclaredField);
     fs.rmSync(path.join(out, 'kustomization.yaml'));
-    const file = path.join(out, 'cpu.yaml');
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
-    docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!.spec.template.spec.domain.bogusField = 1;
-    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
     return out;
   }
 

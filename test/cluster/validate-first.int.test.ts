@@ -1,9 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
 import { describeIntegration, testKubeConfig } from '../harness';
-import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
+import { adminKubeconfig, freshNamespace, listNames, synthCpu, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
 
 describeIntegration('virtwork-apply apply validates every object by server-side dry run before the first write', () => {
@@ -17,21 +15,9 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
   const namespaceExists = (name: string) => api().read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
 
   /** 2 cpu VMs whose second VM (wave 3, after the Namespace and the Secrets) the CRD schema refuses. */
-  function withInvalidVm(name: string, namespace: string, change: (vm: Record<string, any>) => void = (vm) => {
+  const withInvalidVm = (name: string, namespace: string, change: (vm: Record<string, any>) => void = (vm) => {
     vm.spec.template.spec.domain.cpu.cores = 'two';
-  }): string {
-    const out = synthCpu(dir, name, namespace, 2);
-    const file = path.join(out, 'cpu.yaml');
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
-    const vm = docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!;
-    change(vm);
-    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
-    return out;
-  }
-  /** A field the VirtualMachine schema does not declare: the default create accepts it with a warning, server-side apply refuses it. */
-  const unknownField = (vm: Record<string, any>) => {
-    vm.spec.template.spec.domain.bogusField = 1;
-  };
+  }): string => synthCpuWithChangedVm(dir, name, namespace, change);
   const createNamespace = (name: string) => api().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
   it('leaves the cluster untouched when the server refuses an object of a later wave: no Namespace, no Secret', async () => {
@@ -52,7 +38,7 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
 
   it('refuses, before any write, a field the schema does not declare in a new namespace (validated in the stand-in namespace with strict field validation)', async () => {
     const namespace = freshNamespace('unknownnew');
-    const run = await runApplyCli([...globals(namespace), 'apply', withInvalidVm('unknownnew', namespace, unknownField)]);
+    const run = await runApplyCli([...globals(namespace), 'apply', withInvalidVm('unknownnew', namespace, undeclaredField)]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^virtwork-apply: cannot apply VirtualMachine ${namespace}/virtwork-cpu-1 \\(.*\\): `
       + '.*unknown field "spec\\.template\\.spec\\.domain\\.bogusField".*\\(server-side dry run before any write: nothing was applied\\)\n$'));
@@ -61,7 +47,7 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
 
   it.each([
     ['a schema-invalid value', undefined],
-    ['a field the schema does not declare', unknownField],
+    ['a field the schema does not declare', undeclaredField],
   ])('refuses, before any write, %s in a namespace that exists (objects not there yet: dry-run created in place)', async (_what, change) => {
     // GIVEN a namespace created by someone else, holding none of the objects
     const namespace = freshNamespace('existing');

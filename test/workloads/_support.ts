@@ -119,6 +119,7 @@ export function sandboxMissing(...commands: string[]): string | undefined {
  * its name; CI runs as root with every command installed, so it runs them.
  */
 export function describeSandboxed(missing: string | undefined): (name: string, fn: () => void) => void {
+  // skipped on purpose only where the sandbox cannot run: the reason (what is missing) is in the suite's name
   return (name, fn) => (missing ? describe.skip(`${name} (skipped: ${missing})`, fn) : describe(name, fn));
 }
 

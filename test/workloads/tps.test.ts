@@ -112,6 +112,20 @@ const missing = sandboxMissing('curl', 'python3', 'ip', 'timeout');
 const sandboxed = describeSandboxed(missing); // skipped, with the reason in the name, where the sandbox cannot run
 if (missing) console.warn(`tps functional tests skipped: ${missing}`);
 
+/**
+ * The start of every sandboxed run: loopback up, a scratch tmpfs in $S (its bin/ first on PATH, holding a netperf
+ * stand-in that echoes its arguments), and /etc overlaid so that the Service name resolves to the loopback address.
+ */
+const SANDBOX_SETUP = `
+      set -u
+      ip link set lo up
+      S=$(mktemp -d) && mount -t tmpfs tmpfs "$S" && mkdir -p "$S/bin" "$S/up" "$S/work"
+      mount -t overlay overlay -o lowerdir=/etc,upperdir="$S/up",workdir="$S/work" /etc
+      echo "127.0.0.1 virtwork-tps-server" >> /etc/hosts
+      printf '#!/bin/sh\\necho "netperf stand-in: $*"\\n' > "$S/bin/netperf"
+      chmod +x "$S/bin/netperf"
+      export PATH="$S/bin:$PATH"`;
+
 sandboxed('tps scripts, run against each other', () => {
   it('the client downloads exactly the file the server wrote (K sizes included) and reports its cycle', () => {
     // GIVEN a 3K test file (the size the reference got wrong), one iteration of one second
@@ -120,17 +134,10 @@ sandboxed('tps scripts, run against each other', () => {
     const client = fileOf(userData(objs, 'virtwork-tps-client-0'), CLIENT_SCRIPT);
 
     // WHEN the server runs and the client runs one cycle against it
-    const r = runSandboxed(`
-      set -u
-      ip link set lo up
-      S=$(mktemp -d) && mount -t tmpfs tmpfs "$S" && mkdir -p "$S/bin" "$S/up" "$S/work"
-      mount -t overlay overlay -o lowerdir=/etc,upperdir="$S/up",workdir="$S/work" /etc
-      echo "127.0.0.1 virtwork-tps-server" >> /etc/hosts
+    const r = runSandboxed(`${SANDBOX_SETUP}
       mount -t tmpfs tmpfs /srv
       printf '#!/bin/sh\\nexec sleep 600\\n' > "$S/bin/netserver"
-      printf '#!/bin/sh\\necho "netperf stand-in: $*"\\n' > "$S/bin/netperf"
-      chmod +x "$S/bin/netserver" "$S/bin/netperf"
-      export PATH="$S/bin:$PATH"
+      chmod +x "$S/bin/netserver"
       cat > "$S/server.sh" <<'VIRTWORK_SERVER'
 ${server}VIRTWORK_SERVER
       cat > "$S/client.sh" <<'VIRTWORK_CLIENT'
@@ -174,15 +181,7 @@ ${client}VIRTWORK_CLIENT
     ].join('\n');
 
     // WHEN the client runs against it
-    const r = runSandboxed(`
-      set -u
-      ip link set lo up
-      S=$(mktemp -d) && mount -t tmpfs tmpfs "$S" && mkdir -p "$S/bin" "$S/up" "$S/work"
-      mount -t overlay overlay -o lowerdir=/etc,upperdir="$S/up",workdir="$S/work" /etc
-      echo "127.0.0.1 virtwork-tps-server" >> /etc/hosts
-      printf '#!/bin/sh\\necho "netperf stand-in: $*"\\n' > "$S/bin/netperf"
-      chmod +x "$S/bin/netperf"
-      export PATH="$S/bin:$PATH"
+    const r = runSandboxed(`${SANDBOX_SETUP}
       cat > "$S/stalling.py" <<'VIRTWORK_SERVER'
 ${stalling}
 VIRTWORK_SERVER
