@@ -8,5 +8,8 @@ if (message !== undefined) {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
+// `apply` reads its manifests in a worker thread while the cluster modules load (lib/cluster/read-ahead.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require('../lib/cluster/read-ahead') as typeof import('../lib/cluster/read-ahead')).startReadAhead(process.argv.slice(2));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 void (require('../lib/cli/virtwork-apply') as typeof import('../lib/cli/virtwork-apply')).main(process.argv);

@@ -1,13 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
 
-/** Thrown when the operation was cancelled (SIGINT/SIGTERM, or the caller's AbortSignal). */
-export class CancelledError extends Error {
-  public constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
-
 /** The HTTP status of an API error, or undefined for transport errors. */
 export function httpStatus(err: unknown): number | undefined {
   if (err instanceof k8s.ApiException) return err.code;

@@ -1,7 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { VirtworkError } from '../core/errors';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
-import { CancelledError, describeError, httpStatus, statusBody } from './_errors';
+import { describeError, httpStatus, statusBody } from './_errors';
+import { CancelledError } from './_cancelled';
 import { FIELD_MANAGER, unchanged } from './field-ownership';
 import { applyRank, KindRef, NAMESPACE, PRUNE_KINDS } from './kinds';
 import type { Cluster } from './kubeconfig';
@@ -254,9 +255,8 @@ async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'ap
   if (object.kind === NAMESPACE.kind && previous && previous.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY) {
     return { ...base, action: 'skipped', reason: `namespace exists and was not created by virtwork: left as is` };
   }
-  const applied = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.patch(
-    structuredClone(object) as k8s.KubernetesObject, undefined, mode === 'dry-run' ? 'All' : undefined, FIELD_MANAGER,
-    options.forceConflicts ? true : undefined, k8s.PatchStrategy.ServerSideApply), options).catch((err: unknown) => {
+  const applied = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.serverSideApply(
+    object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, dryRun: mode === 'dry-run', force: options.forceConflicts }), options).catch((err: unknown) => {
     throw asObjectError(err, object);
   });
   return { ...base, action: !previous ? 'created' : unchanged(object, previous, applied) ? 'unchanged' : 'changed' };

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
-import { CancelledError, describeError, httpStatus } from './_errors';
+import { describeError, httpStatus } from './_errors';
+import { CancelledError } from './_cancelled';
 import { CLEANUP_KINDS, KindRef, NAMESPACE } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { settleLimit } from './limiter';

@@ -103,9 +103,9 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
   /**
    * Server-side dry run of creating `spec` (`dryRun=All`) with strict field validation: a field the schema does not
    * declare is refused, as server-side apply refuses it (the default, `Warn`, would accept it with a warning).
-   * `create` of client-node cannot set `fieldValidation`.
+   * `create` of client-node cannot set `fieldValidation`. The answer is not read: the status code decides.
    */
-  public async dryRunCreate(spec: k8s.KubernetesObject, fieldManager: string): Promise<k8s.KubernetesObject> {
+  public async dryRunCreate(spec: k8s.KubernetesObject, fieldManager: string): Promise<void> {
     const request = this.configuration.baseServer.makeRequestContext(await this.specUriPath(spec, 'create'), k8s.HttpMethod.POST);
     request.setHeaderParam('Accept', 'application/json');
     request.setHeaderParam('Content-Type', 'application/json');
@@ -113,7 +113,36 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     request.setQueryParam('fieldManager', fieldManager);
     request.setQueryParam('fieldValidation', 'Strict');
     request.setBody(JSON.stringify(spec));
-    return this.requestPromise(request);
+    await this.sendPlain(request);
+  }
+
+  /**
+   * Server-side apply of `spec` (a dry run with `dryRun`), sent as it is: client-node's `patch` first maps an object
+   * of a built-in kind onto its model class, which drops every field the model does not know (a misspelt field of a
+   * Secret never reached the server, which would have refused it). Answers the object as stored, as plain JSON.
+   */
+  public async serverSideApply(spec: k8s.KubernetesObject, options: { fieldManager: string; dryRun?: boolean; force?: boolean }): Promise<k8s.KubernetesObject> {
+    const request = this.configuration.baseServer.makeRequestContext(await this.specUriPath(spec, 'patch'), k8s.HttpMethod.PATCH);
+    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Content-Type', k8s.PatchStrategy.ServerSideApply);
+    if (options.dryRun) request.setQueryParam('dryRun', 'All');
+    request.setQueryParam('fieldManager', options.fieldManager);
+    if (options.force) request.setQueryParam('force', 'true');
+    request.setBody(JSON.stringify(spec));
+    return (await this.sendPlain(request)) as k8s.KubernetesObject;
+  }
+
+  /**
+   * Sends `request` with the configured authentication, without client-node's response pipeline (no model classes
+   * built from the answer): the parsed JSON of a 2xx answer, else the ApiException client-node would throw.
+   */
+  private async sendPlain(request: k8s.RequestContext): Promise<unknown> {
+    await this.configuration.authMethods.default?.applySecurityAuthentication(request);
+    const response = await this.configuration.httpApi.send(request).toPromise();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new k8s.ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', await response.getBodyAsAny(), response.headers);
+    }
+    return JSON.parse(await response.body.text()) as unknown;
   }
 
   protected override async processResponse<T extends k8s.KubernetesObject>(response: k8s.ResponseContext, type?: string): Promise<T> {

@@ -1,4 +1,4 @@
-import { CancelledError } from './_errors';
+import { CancelledError } from './_cancelled';
 
 /**
  * Runs `task` over `items` with at most `concurrency` running at once and returns the results in input order.

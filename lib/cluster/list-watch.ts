@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { VirtworkError } from '../core/errors';
-import { CancelledError } from './_errors';
+import { CancelledError } from './_cancelled';
 import { KindRef } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { backoffMs, DEFAULT_RETRY, sleep } from './retry';

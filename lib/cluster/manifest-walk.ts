@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VirtworkError, show } from '../core/errors';
-import { CancelledError } from './_errors';
+import { CancelledError } from './_cancelled';
 
 /** How far the walk of a manifest directory may go before it stops with an error. */
 export interface WalkLimits {

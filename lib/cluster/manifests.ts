@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { VirtworkError, show } from '../core/errors';
-import { CancelledError } from './_errors';
+import { CancelledError } from './_cancelled';
 import { clip, manifestFiles, readManifestFile, WalkOptions } from './manifest-walk';
 
 /** `show(value)` cut to 200 characters: an error never quotes a whole file. */

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { VirtworkError } from '../core/errors';
-import { CancelledError, describeError, httpStatus, transportCode } from './_errors';
+import { describeError, httpStatus, transportCode } from './_errors';
+import { CancelledError } from './_cancelled';
 import { KindRef } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { attemptsOf, isUnanswered, RetryPolicy, withRetry } from './retry';

@@ -1,4 +1,5 @@
-import { CancelledError, httpStatus, isAbort, statusBody, transportCode } from './_errors';
+import { httpStatus, isAbort, statusBody, transportCode } from './_errors';
+import { CancelledError } from './_cancelled';
 
 /** How requests are retried: exponential backoff with full jitter, capped. */
 export interface RetryPolicy {

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_ROLE, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
-import { CancelledError } from './_errors';
+import { CancelledError } from './_cancelled';
 import { VIRTUAL_MACHINE, VIRTUAL_MACHINE_INSTANCE } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { listWatch } from './list-watch';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { applyManifests } from '../../lib/cluster/apply';
-import { CancelledError } from '../../lib/cluster/_errors';
+import { CancelledError } from '../../lib/cluster/_cancelled';
 import { connect } from '../../lib/cluster/kubeconfig';
 import { readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, FakeKubevirt, startFakeKubevirt, testKubeConfig } from '../harness';

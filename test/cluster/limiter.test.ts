@@ -1,4 +1,4 @@
-import { CancelledError } from '../../lib/cluster/_errors';
+import { CancelledError } from '../../lib/cluster/_cancelled';
 import { mapLimit, settleLimit } from '../../lib/cluster/limiter';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));

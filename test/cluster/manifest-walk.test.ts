@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CancelledError } from '../../lib/cluster/_errors';
+import { CancelledError } from '../../lib/cluster/_cancelled';
 import { readManifests } from '../../lib/cluster/manifests';
 import { scratchDir } from './_run';
 

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { CancelledError } from '../../lib/cluster/_errors';
+import { CancelledError } from '../../lib/cluster/_cancelled';
 import { attemptsOf, backoffMs, isTransient, retryAfterMs, withRetry } from '../../lib/cluster/retry';
 
 const api = (code: number, body: object = {}, headers: Record<string, string> = {}) => new k8s.ApiException(code, 'x', JSON.stringify(body), headers);

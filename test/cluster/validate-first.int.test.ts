@@ -1,5 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describeIntegration, testKubeConfig } from '../harness';
 import { adminKubeconfig, freshNamespace, listNames, synthCpu, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
@@ -91,6 +93,23 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
     expect(run.stderr).not.toContain('nothing was applied');
     expect(await namespaceExists(namespace)).toBe(true);
     expect(await listNames('v1', 'Secret', namespace)).toEqual(['virtwork-cpu-0-cloudinit', 'virtwork-cpu-1-cloudinit']);
+  });
+
+  it('sends each object as written: a field a built-in kind does not declare reaches the server, which refuses it (also with --no-validate-first)', async () => {
+    // GIVEN 1 VM whose Secret has a field the Secret schema does not declare (client-node's Secret model drops it)
+    const namespace = freshNamespace('secretfield');
+    const out = synthCpu(dir, 'secretfield', namespace, 1);
+    const file = path.join(out, 'cpu.yaml');
+    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    docs.find((d) => d.kind === 'Secret')!.bogusField = 1;
+    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+    await createNamespace(namespace);
+    // WHEN applied without the validation
+    const run = await runApplyCli([...globals(namespace), 'apply', '--no-validate-first', out]);
+    // THEN the server refused it, naming the field, and it was not written
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot apply Secret .*virtwork-cpu-0-cloudinit.*bogusField/);
+    expect(await listNames('v1', 'Secret', namespace)).toEqual([]);
   });
 
   it('reports the validation and its cost, then applies; a valid apply is not slowed by a refusal elsewhere', async () => {

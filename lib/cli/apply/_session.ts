@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log';
 import { openAudit } from '../../audit/open-audit';
-import { CancelledError } from '../../cluster/_errors';
+import { CancelledError } from '../../cluster/_cancelled';
 import { Cluster, connect } from '../../cluster/kubeconfig';
 import { UsageError, VirtworkError, show } from '../../core/errors';
 import { checkDnsLabel, checkLabelValue } from '../../core/names';

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { ApplyAction, applyManifests, ApplyObjectError, DEFAULT_CONCURRENCY, discoverKinds, ObjectOutcome } from '../../cluster/apply';
 import { plural } from '../../cluster/kinds';
-import { Manifest, readManifests, sourceOf } from '../../cluster/manifests';
+import { Manifest, sourceOf } from '../../cluster/manifests';
+import { readManifestsAhead } from '../../cluster/read-ahead';
 import { fillNamespace, relocate, resolveRunId, stampRunId } from '../../cluster/run-id';
 import { vmRefOf, WaitFor } from '../../cluster/wait';
 import { UsageError } from '../../core/errors';
@@ -79,7 +80,7 @@ async function runApply(dir: string, opts: ApplyCommandOptions, command: Command
   checkLabelFlag('--run-id', opts.runId);
   const reporter = reporterFor(g.output, ctx);
   reporter.event('reading', { dir });
-  let manifests = await readManifests(dir, { signal: ctx.signal, onSkip: (file, why) => reporter.warn(`virtwork-apply: skipped ${file}: ${why}`) });
+  let manifests = await readManifestsAhead(dir, { signal: ctx.signal, onSkip: (file, why) => reporter.warn(`virtwork-apply: skipped ${file}: ${why}`) });
   if (opts.dryRun === 'client') return clientDryRun(dir, manifests, g.namespace, opts.runId, reporter);
   const cluster = connectFrom(g, ctx, reporter);
   // the namespace rule (docs/apply.md): -n moves everything; else each object's own, else the context's, else virtwork

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { CancelledError } from '../../cluster/_errors';
+import { CancelledError } from '../../cluster/_cancelled';
 import { readManifests } from '../../cluster/manifests';
 import { VirtworkError, show } from '../../core/errors';
 import { checkSignals, contractFromObjects, SignalResult } from '../../cluster/check-signals';
