@@ -1,5 +1,5 @@
 // Benchmark of virtwork-apply against the real API server of the test harness (not a test: prints figures).
-//   node --import tsx scripts/bench-cluster.ts [--vms 500] [--large 5000] [--runs 3] [--out <file.json>]
+//   node --import tsx scripts/bench-cluster.ts [--vms 500] [--large 5000] [--runs 3] [--large-runs 3] [--out <file.json>]
 // (`npm run bench` runs it as its cluster half.) Exit 3 with one line on stdout: skipped (no binaries, no kubectl).
 // Starts etcd + kube-apiserver with the KubeVirt/CDI CRDs (bash test/harness/build.sh provides them), synthesizes
 // <vms> cpu VMs with their Secrets, and measures, each time in a fresh namespace:
@@ -13,7 +13,7 @@
 //   wait:    waiting for <vms> VMIs made Ready by the stand-in controller, and the API requests it took
 //   cleanup: `virtwork-apply cleanup --yes --wait` vs `kubectl delete <kinds> -l app.kubernetes.io/managed-by=virtwork --wait`
 //   large:   <large> VMs (cpu, memory, chaos-process, chaos-network, network): apply (with and without the dry run)
-//            against the raw client, wait,
+//            against the raw client (the four interleaved, --large-runs times each, the median kept), wait,
 //            cleanup (kubectl would take many minutes there and is left out)
 // Prints a table and writes .bench/cluster.json (and --out when given).
 import * as k8s from '@kubernetes/client-node';
@@ -44,6 +44,11 @@ const VMS = Number(arg('--vms') ?? 500);
 const LARGE = Number(arg('--large') ?? 5000);
 /** Runs of each apply compared with the raw client at <vms> VMs (the median is reported). */
 const RUNS = Number(arg('--runs') ?? 3);
+/**
+ * Runs of each apply at <large> VMs. One run of each, one after the other, measured the same variant 1.0× and 1.3×
+ * the validating raw client on two days: the store grows with every run, so they are interleaved too.
+ */
+const LARGE_RUNS = Number(arg('--large-runs') ?? 3);
 /** Target of virtwork-apply's apply time against the raw client. */
 const TARGET_RAW = 1.2;
 const OUT = arg('--out');
@@ -78,10 +83,10 @@ function timedOutput(command: string, args: readonly string[], env: NodeJS.Proce
 interface LargeFigures {
   vms: number;
   objects: number;
-  apply: Audited<number>;
-  noDryRun: Audited<number>;
-  raw: Audited<number>;
-  rawValidated: Audited<number>;
+  apply: Repeated;
+  noDryRun: Repeated;
+  raw: Repeated;
+  rawValidated: Repeated;
   wait: Audited<{ seconds: number; ready: number }>;
   cleanup: Audited<number>;
 }
@@ -205,20 +210,23 @@ async function main(): Promise<void> {
       const per = n / 5;
       const workloads = [{ name: 'cpu', vmCount: per }, { name: 'memory', vmCount: per }, { name: 'chaos-process', vmCount: per },
         { name: 'chaos-network', vmCount: per }, { name: 'network', vmCount: per / 2 }];
-      const dir = synth('large-virtwork', workloads);
-      const count = (await readManifests(dir)).length;
-      const apply = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', dir]));
-      const noDryRunLarge = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', '--no-validate-first', synth('large-virtwork-2', workloads)]));
-      const rawLarge = await audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth('large-raw', workloads)]));
-      const rawValidatedLarge = await audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth('large-raw-2', workloads), '--validate-first']));
-      const fakeLarge = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace: 'large-virtwork', readyDelayMs: 100 });
+      const count = (await readManifests(synth('large-count', workloads))).length;
+      const { withDryRun: apply, noDryRun: noDryRunLarge, raw: rawLarge, rawValidated: rawValidatedLarge } = await interleaved(LARGE_RUNS, {
+        withDryRun: (ns) => audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', synth(ns, workloads)])),
+        noDryRun: (ns) => audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', 'apply', '--no-validate-first', synth(ns, workloads)])),
+        raw: (ns) => audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth(ns, workloads)])),
+        rawValidated: (ns) => audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth(ns, workloads), '--validate-first'])),
+      }, 'large');
+      // the wait and the cleanup: the VMs of the first default apply
+      const namespace = 'large-withdryrun-0';
+      const fakeLarge = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace, readyDelayMs: 100 });
       const wait = await audited(async () => {
         const started = process.hrtime.bigint();
-        const r = await waitForVms(connect({ kubeconfig }), { namespace: 'large-virtwork', runId: 'bench', timeoutMs: 1_800_000 });
+        const r = await waitForVms(connect({ kubeconfig }), { namespace, runId: 'bench', timeoutMs: 1_800_000 });
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, ready: r.filter((x) => x.outcome === 'ready').length };
       });
       await fakeLarge.stop();
-      const cleanup = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', 'large-virtwork', 'cleanup', '--yes', '--wait']));
+      const cleanup = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', namespace, 'cleanup', '--yes', '--wait']));
       return { vms: n, objects: count, apply, noDryRun: noDryRunLarge, raw: rawLarge, rawValidated: rawValidatedLarge, wait, cleanup };
     };
     const large = LARGE > 0 ? await largeFleet(LARGE) : undefined;

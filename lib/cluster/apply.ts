@@ -3,7 +3,7 @@ import { VirtworkError } from '../core/errors';
 import { LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY } from '../core/labels';
 import { describeError, httpStatus, statusBody } from './_errors';
 import { CancelledError } from './_cancelled';
-import { FIELD_MANAGER, unchanged } from './field-ownership';
+import { FIELD_MANAGER, unchanged, unchangedByDryRun } from './field-ownership';
 import { applyRank, KindRef, NAMESPACE, PRUNE_KINDS } from './kinds';
 import type { Cluster } from './kubeconfig';
 import { mapLimit, settleLimit } from './limiter';
@@ -259,7 +259,8 @@ async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'ap
     object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, dryRun: mode === 'dry-run', force: options.forceConflicts }), options).catch((err: unknown) => {
     throw asObjectError(err, object);
   });
-  return { ...base, action: !previous ? 'created' : unchanged(object, previous, applied) ? 'unchanged' : 'changed' };
+  const same = mode === 'dry-run' ? unchangedByDryRun : (before: k8s.KubernetesObject, after: k8s.KubernetesObject) => unchanged(object, before, after);
+  return { ...base, action: !previous ? 'created' : same(previous, applied) ? 'unchanged' : 'changed' };
 }
 
 /** Deletes this run's objects that the manifests no longer contain (never one with an owner, never another run's). */

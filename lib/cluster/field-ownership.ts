@@ -13,8 +13,46 @@ export const FIELD_MANAGER = 'virtwork';
  */
 export function unchanged(manifest: k8s.KubernetesObject, before: k8s.KubernetesObject, after: k8s.KubernetesObject): boolean {
   if (before.metadata?.resourceVersion === after.metadata?.resourceVersion) return true;
-  const owned = (o: k8s.KubernetesObject) => JSON.stringify(o.metadata?.managedFields?.find((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')?.fieldsV1 ?? null);
   return owned(before) === owned(after) && contains(toJson(before), asStored(manifest));
+}
+
+/**
+ * Whether a server-side dry run left the object as it was. Its answer is what the object would become, but with
+ * the resourceVersion it has now (nothing was stored), so that cannot tell: the object itself is compared instead,
+ * as the server answered it (defaults and canonical forms included), without the metadata every write moves
+ * (managedFields but the set of fields virtwork owns, resourceVersion, generation).
+ */
+export function unchangedByDryRun(before: k8s.KubernetesObject, after: k8s.KubernetesObject): boolean {
+  return owned(before) === owned(after) && sameJson(withoutVolatile(toJson(before)), withoutVolatile(toJson(after)));
+}
+
+/** The fields virtwork's apply owns, as JSON. */
+function owned(o: k8s.KubernetesObject): string {
+  return JSON.stringify(o.metadata?.managedFields?.find((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')?.fieldsV1 ?? null);
+}
+
+/**
+ * `obj` without the metadata a write moves, without creationTimestamp (client-node's Date adds milliseconds),
+ * without kind and apiVersion (the items of a list carry neither), and without the status (controllers write it,
+ * an apply never does).
+ */
+function withoutVolatile(obj: unknown): unknown {
+  const { kind: _k, apiVersion: _a, status: _s, ...o } = obj as { kind?: string; apiVersion?: string; status?: unknown; metadata?: Record<string, unknown> };
+  if (!o.metadata) return o;
+  const { managedFields: _m, resourceVersion: _r, generation: _g, creationTimestamp: _c, ...metadata } = o.metadata;
+  return { ...o, metadata };
+}
+
+/** Deep equality of two JSON values, whatever the order of the keys of their objects. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
 }
 
 /** The manifest as the server stores it: a Secret's stringData becomes base64 data. */

@@ -1,4 +1,5 @@
-import { contains, unchanged } from '../../lib/cluster/field-ownership';
+import type * as k8s from '@kubernetes/client-node';
+import { contains, unchanged, unchangedByDryRun } from '../../lib/cluster/field-ownership';
 
 describe('contains', () => {
   it('matches a subset of keys, arrays item by item with the same length, scalars by value', () => {
@@ -32,5 +33,35 @@ describe('unchanged', () => {
 
   it('is false when the set of fields virtwork owns changed (a field was dropped from the manifest)', () => {
     expect(unchanged(secret, stored('1', { 'f:data': {}, 'f:metadata': { 'f:annotations': {} } }), stored('2'))).toBe(false);
+  });
+});
+
+describe('unchangedByDryRun (a dry run answers the object as it would be, with the resourceVersion it has now)', () => {
+  const managed = (fields: object, time: Date | string) => [{ manager: 'virtwork', operation: 'Apply', time, fieldsV1: fields }];
+  /** A VM as the list answers it (no kind, no apiVersion; client-node's Dates) and as the dry run answers it (plain JSON). */
+  const listed = (cores: number, extra: object = {}) => ({
+    metadata: { name: 'vm', resourceVersion: '7', generation: 1, creationTimestamp: new Date('2026-12-04T21:00:00Z'), managedFields: managed({ 'f:spec': {} }, new Date('2026-12-04T21:00:00Z')) },
+    spec: { template: { spec: { domain: { cpu: { cores } } } } }, status: { ready: false }, ...extra,
+  }) as unknown as k8s.KubernetesObject;
+  const answered = (cores: number, fields: object = { 'f:spec': {} }) => ({
+    apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine',
+    metadata: { generation: 2, managedFields: managed(fields, '2026-12-04T21:05:00Z'), resourceVersion: '7', name: 'vm', creationTimestamp: '2026-12-04T21:00:00Z' },
+    status: { ready: true }, spec: { template: { spec: { domain: { cpu: { cores } } } } },
+  }) as unknown as k8s.KubernetesObject;
+
+  it('is true when only what every write moves differs (times, generation, key order, kind on list items, status)', () => {
+    expect(unchangedByDryRun(listed(2), answered(2))).toBe(true);
+  });
+
+  it('is false when a value would change, though the resourceVersion is the same', () => {
+    expect(unchangedByDryRun(listed(2), answered(3))).toBe(false);
+  });
+
+  it('is false when the set of fields virtwork owns would change', () => {
+    expect(unchangedByDryRun(listed(2), answered(2, { 'f:spec': {}, 'f:metadata': {} }))).toBe(false);
+  });
+
+  it('is false when a field would appear or go', () => {
+    expect(unchangedByDryRun(listed(2, { extra: 1 }), answered(2))).toBe(false);
   });
 });

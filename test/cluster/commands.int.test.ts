@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { executeCleanup, planCleanup } from '../../lib/cluster/cleanup';
 import { connect } from '../../lib/cluster/kubeconfig';
 import { describeIntegration, FAKE_FAILURE_REASON, FakeKubevirt, startFakeKubevirt, testKubeConfig } from '../harness';
@@ -37,6 +38,28 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`^virtwork-apply: cannot apply VirtualMachine ${namespace}/virtwork-cpu-0 \\(.*cpu.yaml document \\d\\): .*\.cpu\.cores.*(must be of type integer|expected numeric).* \\(server-side dry run before any write: nothing was applied\\)\n$`));
     expect(await listNames('v1', 'Secret', namespace)).toEqual([]);
+  });
+
+  it('--dry-run reports what the apply would do to objects already there: changed when a value differs, unchanged when none does', async () => {
+    // GIVEN 2 VMs applied, then the manifest of the second VM given one more core
+    const namespace = freshNamespace('drychange');
+    const src = synthCpu(dir, 'drychange', namespace, 2);
+    expect((await runApplyCli([...globals(namespace), 'apply', src])).code).toBe(0);
+    const file = path.join(src, 'cpu.yaml');
+    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!.spec.template.spec.domain.cpu.cores += 1;
+    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+    // WHEN dry-run applied
+    const run = await runApplyCli([...globals(namespace), 'apply', src, '--dry-run']);
+    // THEN the changed VM is reported changed and every other object unchanged, and nothing was written
+    expect(run.code).toBe(0);
+    const actions = Object.fromEntries(run.events.filter((e) => e.event === 'object').map((e) => [`${e.kind}/${e.name}`, e.action]));
+    expect(actions).toEqual({
+      [`Namespace/${namespace}`]: 'unchanged', 'Secret/virtwork-cpu-0-cloudinit': 'unchanged', 'Secret/virtwork-cpu-1-cloudinit': 'unchanged',
+      'VirtualMachine/virtwork-cpu-0': 'unchanged', 'VirtualMachine/virtwork-cpu-1': 'changed',
+    });
+    const vm = await api().read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-1', namespace } }) as Record<string, any>;
+    expect(vm.spec.template.spec.domain.cpu.cores).toBe(docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!.spec.template.spec.domain.cpu.cores - 1);
   });
 
   it('stamps a fresh run id when the manifests carry none, and --prune deletes what left the directory (same run only)', async () => {

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, testKubeConfig, UNPRIVILEGED_CONTEXT } from '../harness';
 import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
@@ -73,6 +74,45 @@ describeIntegration('the RBAC table of docs/apply.md is enough for apply and cle
     expect(apply.code).toBe(0);
     expect(await listNames('v1', 'Secret', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual(['virtwork-cpu-0-cloudinit', 'virtwork-cpu-1-cloudinit']);
     expect(await listNames('kubevirt.io/v1', 'VirtualMachine', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual(['virtwork-cpu-0', 'virtwork-cpu-1']);
+  });
+
+  /**
+   * A kubeconfig that acts as user `user` (the admin's token, impersonating: a fresh user per test, so that its
+   * cluster-wide grants cannot reach the other tests' `virtwork-nobody`), granted `rules` in every namespace.
+   */
+  async function clusterWideUser(user: string, rules: k8s.V1PolicyRule[]): Promise<string> {
+    const config = JSON.parse(fs.readFileSync(adminKubeconfig(), 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }>; contexts: Array<{ name: string; context: Record<string, string> }>; 'current-context': string };
+    const admin = config.contexts.find((c) => c.name === config['current-context'])!.context;
+    config.users.push({ name: user, user: { ...config.users.find((u) => u.name === admin.user)!.user, as: user } });
+    config.contexts.push({ name: user, context: { cluster: admin.cluster, user } });
+    config['current-context'] = user;
+    const file = path.join(dir, `${user}.kubeconfig`);
+    fs.writeFileSync(file, JSON.stringify(config));
+    await rbac().createClusterRole({ body: { metadata: { name: user }, rules } });
+    await rbac().createClusterRoleBinding({ body: { metadata: { name: user }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: user },
+      subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }] } });
+    return file;
+  }
+  const namespaceRule = (verbs: string[]): k8s.V1PolicyRule => ({ apiGroups: [''], resources: ['namespaces'], verbs });
+  const namespaceExists = (name: string) => k8s.KubernetesObjectApi.makeApiClient(kc()).read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
+
+  it('into a namespace that does not exist yet: the documented verbs with get, create and patch on namespaces are enough', async () => {
+    const namespace = freshNamespace('rbacnew');
+    const kubeconfig = await clusterWideUser(`${namespace}-user`, [...DOCUMENTED_RULES, namespaceRule(['get', 'create', 'patch'])]);
+    const apply = await runApplyCli(['--kubeconfig', kubeconfig, '--no-audit', '-o', 'json', 'apply', synthCpu(dir, namespace, namespace, 2)]);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(await namespaceExists(namespace)).toBe(true);
+    expect(await listNames('kubevirt.io/v1', 'VirtualMachine', namespace)).toEqual(['virtwork-cpu-0', 'virtwork-cpu-1']);
+  });
+
+  it('without create on namespaces, an apply into a new namespace is refused by its validation before any write', async () => {
+    const namespace = freshNamespace('rbacnons');
+    const kubeconfig = await clusterWideUser(`${namespace}-user`, [...DOCUMENTED_RULES, namespaceRule(['get', 'patch'])]);
+    const apply = await runApplyCli(['--kubeconfig', kubeconfig, '--no-audit', '-o', 'json', 'apply', synthCpu(dir, namespace, namespace, 2)]);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/^virtwork-apply: cannot apply Namespace .*cannot create resource "namespaces".*nothing was applied/);
+    expect(await namespaceExists(namespace)).toBe(false);
   });
 
   it('without create on Secrets, the apply is refused by its validation before any write, naming the missing verb', async () => {

@@ -1,3 +1,6 @@
+// The worker count has one home, tier-env.ts (TypeScript: loaded through tsx, a dev dependency).
+const { guestWorkers } = require('tsx/cjs/api').require('./_support/tier-env.ts', __filename);
+
 /**
  * The real-guest tier (`npm run test:guests`): boots qemu guests from the Debian golden image with each workload's
  * synthesized user-data and checks that Ready means the load flows. See docs/contributing-integration-tests.md.
@@ -12,7 +15,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/guest/global-setup.ts',
   globalTeardown: '<rootDir>/test/guest/global-teardown.ts',
   // guests boot in parallel, one test file per worker; TCG on a shared machine needs minutes per boot
-  maxWorkers: Number(process.env.VIRTWORK_GUEST_WORKERS || 4),
+  maxWorkers: guestWorkers(),
   testTimeout: 45 * 60 * 1000,
   slowTestThreshold: 600,
 };

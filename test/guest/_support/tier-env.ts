@@ -41,7 +41,7 @@ export function tierEnv(): TierEnv {
   };
 }
 
-/** Guests booted at once: one test file per jest worker (test/guest/jest.config.js reads the same variable). */
+/** Guests booted at once: one test file per jest worker (test/guest/jest.config.js sets maxWorkers with it). */
 export function guestWorkers(): number {
   return Math.max(1, Number(process.env.VIRTWORK_GUEST_WORKERS || 4));
 }
