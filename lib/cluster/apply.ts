@@ -255,12 +255,19 @@ async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'ap
   if (object.kind === NAMESPACE.kind && previous && previous.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY) {
     return { ...base, action: 'skipped', reason: `namespace exists and was not created by virtwork: left as is` };
   }
-  const applied = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => cluster.objects.serverSideApply(
-    object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, dryRun: mode === 'dry-run', force: options.forceConflicts }), options).catch((err: unknown) => {
+  let attempts = 0;
+  const { object: applied, created } = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => {
+    attempts++;
+    return cluster.objects.serverSideApply(object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, dryRun: mode === 'dry-run', force: options.forceConflicts });
+  }, options).catch((err: unknown) => {
     throw asObjectError(err, object);
   });
-  const same = mode === 'dry-run' ? unchangedByDryRun : (before: k8s.KubernetesObject, after: k8s.KubernetesObject) => unchanged(object, before, after);
-  return { ...base, action: !previous ? 'created' : same(previous, applied) ? 'unchanged' : 'changed' };
+  if (created) return { ...base, action: 'created' };
+  // Updated, and not in the list: there before without virtwork's labels (which the apply adds), unless an earlier
+  // attempt whose answer was lost created it.
+  if (!previous) return { ...base, action: attempts > 1 ? 'created' : 'changed' };
+  const same = mode === 'dry-run' ? unchangedByDryRun(previous, applied) : unchanged(object, previous, applied);
+  return { ...base, action: same ? 'unchanged' : 'changed' };
 }
 
 /** Deletes this run's objects that the manifests no longer contain (never one with an owner, never another run's). */

@@ -119,9 +119,10 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
   /**
    * Server-side apply of `spec` (a dry run with `dryRun`), sent as it is: client-node's `patch` first maps an object
    * of a built-in kind onto its model class, which drops every field the model does not know (a misspelt field of a
-   * Secret never reached the server, which would have refused it). Answers the object as stored, as plain JSON.
+   * Secret never reached the server, which would have refused it). Answers the object as stored (or as it would be
+   * stored, in a dry run), as plain JSON, and whether the apply created it (201) rather than updating it (200).
    */
-  public async serverSideApply(spec: k8s.KubernetesObject, options: { fieldManager: string; dryRun?: boolean; force?: boolean }): Promise<k8s.KubernetesObject> {
+  public async serverSideApply(spec: k8s.KubernetesObject, options: { fieldManager: string; dryRun?: boolean; force?: boolean }): Promise<{ object: k8s.KubernetesObject; created: boolean }> {
     const request = this.configuration.baseServer.makeRequestContext(await this.specUriPath(spec, 'patch'), k8s.HttpMethod.PATCH);
     request.setHeaderParam('Accept', 'application/json');
     request.setHeaderParam('Content-Type', k8s.PatchStrategy.ServerSideApply);
@@ -129,20 +130,21 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     request.setQueryParam('fieldManager', options.fieldManager);
     if (options.force) request.setQueryParam('force', 'true');
     request.setBody(JSON.stringify(spec));
-    return (await this.sendPlain(request)) as k8s.KubernetesObject;
+    const { status, body } = await this.sendPlain(request);
+    return { object: body as k8s.KubernetesObject, created: status === 201 };
   }
 
   /**
    * Sends `request` with the configured authentication, without client-node's response pipeline (no model classes
-   * built from the answer): the parsed JSON of a 2xx answer, else the ApiException client-node would throw.
+   * built from the answer): the status and parsed JSON of a 2xx answer, else the ApiException client-node would throw.
    */
-  private async sendPlain(request: k8s.RequestContext): Promise<unknown> {
+  private async sendPlain(request: k8s.RequestContext): Promise<{ status: number; body: unknown }> {
     await this.configuration.authMethods.default?.applySecurityAuthentication(request);
     const response = await this.configuration.httpApi.send(request).toPromise();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
       throw new k8s.ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', await response.getBodyAsAny(), response.headers);
     }
-    return JSON.parse(await response.body.text()) as unknown;
+    return { status: response.httpStatusCode, body: JSON.parse(await response.body.text()) as unknown };
   }
 
   protected override async processResponse<T extends k8s.KubernetesObject>(response: k8s.ResponseContext, type?: string): Promise<T> {

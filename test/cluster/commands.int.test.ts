@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { executeCleanup, planCleanup } from '../../lib/cluster/cleanup';
 import { connect } from '../../lib/cluster/kubeconfig';
+import { readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, FAKE_FAILURE_REASON, FakeKubevirt, startFakeKubevirt, testKubeConfig } from '../harness';
 import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
@@ -60,6 +61,27 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
     });
     const vm = await api().read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-1', namespace } }) as Record<string, any>;
     expect(vm.spec.template.spec.domain.cpu.cores).toBe(docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!.spec.template.spec.domain.cpu.cores - 1);
+  });
+
+  it('reports an object that was there without virtwork\'s labels as changed, not created, in a dry run and in the apply', async () => {
+    // GIVEN the Secret and the VM of 1 VM made beforehand by someone else, without virtwork's labels
+    const namespace = freshNamespace('unlabelled');
+    const src = synthCpu(dir, 'unlabelled', namespace, 1);
+    await api().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    for (const { object } of (await readManifests(src)).filter((m) => m.object.kind !== 'Namespace')) {
+      const { labels: _labels, ...metadata } = object.metadata;
+      await api().create({ ...object, metadata } as k8s.KubernetesObject);
+    }
+    const actions = (run: { events: Array<Record<string, any>> }) => run.events.filter((e) => e.event === 'object' && e.kind !== 'Namespace').map((e) => `${e.kind} ${e.action}`).sort();
+    // WHEN dry-run applied, applied, and applied again
+    const dry = await runApplyCli([...globals(namespace), 'apply', src, '--dry-run']);
+    const applied = await runApplyCli([...globals(namespace), 'apply', src]);
+    const again = await runApplyCli([...globals(namespace), 'apply', src]);
+    // THEN both first runs say changed (the labels are added), the last unchanged
+    expect([dry.code, applied.code, again.code]).toEqual([0, 0, 0]);
+    expect(actions(dry)).toEqual(['Secret changed', 'VirtualMachine changed']);
+    expect(actions(applied)).toEqual(['Secret changed', 'VirtualMachine changed']);
+    expect(actions(again)).toEqual(['Secret unchanged', 'VirtualMachine unchanged']);
   });
 
   it('stamps a fresh run id when the manifests carry none, and --prune deletes what left the directory (same run only)', async () => {
