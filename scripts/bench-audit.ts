@@ -25,12 +25,28 @@ export function auditRequests(text: string, from: number, to: number): { total: 
   return { total, byVerb };
 }
 
-/** Runs `run`, then counts the audit log's requests of its time window (after a moment for the log to be written). */
+/**
+ * Runs `run`, then counts the audit log's requests of its time window (after a moment for the log to be written),
+ * reading only what the log gained meanwhile: the whole log of a bench run (hundreds of MB) is never read at once.
+ */
 export async function audit<T>(logPath: string, run: () => T | Promise<T>): Promise<Audited<T>> {
+  const offset = fs.statSync(logPath).size;
   const from = Date.now();
   const result = await run();
   const to = Date.now();
   await new Promise((r) => setTimeout(r, 500));
-  const { total, byVerb } = auditRequests(fs.readFileSync(logPath, 'utf8'), from, to);
+  const { total, byVerb } = auditRequests(readFrom(logPath, offset), from, to);
   return { result, requests: total, byVerb };
+}
+
+/** The text of `file` from byte `offset` to its end. */
+function readFrom(file: string, offset: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.max(0, fs.fstatSync(fd).size - offset));
+    fs.readSync(fd, buffer, 0, buffer.length, offset);
+    return buffer.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -74,7 +74,10 @@ export async function startControlPlane(binaries: Binaries, options: ControlPlan
     const auditLogPath = options.auditLog ? path.join(dir, 'audit.log') : undefined;
     if (auditLogPath) fs.writeFileSync(path.join(dir, 'audit-policy.json'), JSON.stringify(AUDIT_POLICY));
     servers.push(startServer('kube-apiserver', binaries.kubeApiserver, [
-      ...(auditLogPath ? [`--audit-policy-file=${path.join(dir, 'audit-policy.json')}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-mode=blocking'] : []),
+      ...(auditLogPath ? [`--audit-policy-file=${path.join(dir, 'audit-policy.json')}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-mode=blocking',
+        // never rotated (0 would mean the log library's default, 100 MB: a bench counting requests then lost the
+        // events written before a rotation)
+        '--audit-log-maxsize=1000000'] : []),
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
       `--cert-dir=${certDir}`,
