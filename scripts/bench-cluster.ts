@@ -127,10 +127,14 @@ function rawRows(what: string, objects: number, withDryRun: Repeated, noDryRun: 
   ];
 }
 
-/** Rows of the large fleet: apply against the raw client, wait and cleanup with their API requests. */
-function largeRows(l: LargeFigures): object[] {
+/** Rows of the large fleet's applies against the raw client. */
+function largeApplyRows(l: LargeFigures): object[] {
+  return rawRows(`${l.vms} VMs`, l.objects, l.apply, l.noDryRun, l.raw, l.rawValidated);
+}
+
+/** Rows of the large fleet's wait and cleanup, with their API requests. */
+function largeWaitRows(l: LargeFigures): object[] {
   return [
-    ...rawRows(`${l.vms} VMs`, l.objects, l.apply, l.noDryRun, l.raw, l.rawValidated),
     { metric: `wait for ${l.vms} VMIs Ready`, measured: `${l.wait.result.seconds.toFixed(2)} s`, floor: '', ratio: '',
       target: 'every VMI ready', ok: l.wait.result.ready === l.vms },
     { metric: `cleanup ${l.vms} VMs + Secrets + Services, until gone`, measured: `${l.cleanup.result.toFixed(2)} s, ${(l.cleanup.requests / l.objects).toFixed(2)} requests / object (${l.cleanup.requests})`,
@@ -179,6 +183,8 @@ async function main(): Promise<void> {
       .find((e) => e.event === 'validated');
     const validationSeconds = validated?.seconds ?? Number.NaN;
     const applyKubectl = kubectlApply(theirs);
+    /** The 1-minute load average just after each part, printed beside its rows (the machine may be shared). */
+    const load = { kubectl: os.loadavg()[0], raw: 0, wait: 0, cleanup: 0, large: 0, largeWait: 0 };
     // the same files again, each in a fresh namespace: without the dry run, and with the raw client; requests per
     // object from the audit log
     const audited = <T>(run: () => T | Promise<T>) => audit(controlPlane.auditLogPath!, run);
@@ -188,6 +194,7 @@ async function main(): Promise<void> {
       raw: (ns) => audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth(ns)])),
       rawValidated: (ns) => audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth(ns), '--validate-first'])),
     }, 'bench');
+    load.raw = os.loadavg()[0];
 
     // wait: VMIs made Ready by the stand-in; requests counted by a pass-through proxy
     // the stand-in gets a pooled KubeConfig (keep-alive connections), else its own TLS handshakes dominate the wait
@@ -198,12 +205,14 @@ async function main(): Promise<void> {
     const waitSeconds = Number(process.hrtime.bigint() - waitStarted) / 1e9;
     const waitRequests = proxy.requests.length;
     const readyCount = results.filter((r) => r.outcome === 'ready').length;
+    load.wait = os.loadavg()[0];
     await proxy.close();
     await fake.stop();
 
     // cleanup: both delete every labelled object of their namespace and wait until it is gone
     const cleanupVirtwork = timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', 'bench-virtwork', 'cleanup', '--yes', '--wait']);
     const cleanupKubectl = timed(KUBECTL, ['--kubeconfig', kubeconfig, '-n', 'bench-kubectl', 'delete', CLEANUP_KINDS, '-l', 'app.kubernetes.io/managed-by=virtwork', '--wait=true']);
+    load.cleanup = os.loadavg()[0];
 
     /** <n> VMs over five workloads without data disks: apply (virtwork-apply and the raw client), wait, cleanup. */
     const largeFleet = async (n: number): Promise<LargeFigures> => {
@@ -217,6 +226,7 @@ async function main(): Promise<void> {
         raw: (ns) => audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth(ns, workloads)])),
         rawValidated: (ns) => audited(() => timed(process.execPath, [RAW_CLIENT, kubeconfig, synth(ns, workloads), '--validate-first'])),
       }, 'large');
+      load.large = os.loadavg()[0];
       // the wait and the cleanup: the VMs of the first default apply
       const namespace = 'large-withdryrun-0';
       const fakeLarge = await startFakeKubevirt({ kubeconfig: connect({ kubeconfig, maxSockets: 8 }).kc, namespace, readyDelayMs: 100 });
@@ -226,6 +236,7 @@ async function main(): Promise<void> {
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, ready: r.filter((x) => x.outcome === 'ready').length };
       });
       await fakeLarge.stop();
+      load.largeWait = os.loadavg()[0];
       const cleanup = await audited(() => timed(cli.command, [...cli.args, '--kubeconfig', kubeconfig, '--no-audit', '-n', namespace, 'cleanup', '--yes', '--wait']));
       return { vms: n, objects: count, apply, noDryRun: noDryRunLarge, raw: rawLarge, rawValidated: rawValidatedLarge, wait, cleanup };
     };
@@ -248,14 +259,16 @@ async function main(): Promise<void> {
       metric, measured: `${x.virtworkSeconds.toFixed(2)} s`, floor: `${x.kubectlSeconds.toFixed(2)} s (kubectl)`,
       ratio: `${x.ratio.toFixed(1)}× faster`, target: `≥ ${TARGET_RATIO}× faster`, ok: x.ratio >= TARGET_RATIO,
     });
+    const at = (value: number, rows: object[]) => rows.map((r) => ({ ...r, load: value }));
     figures.rows = [
-      versus(`apply ${objects} objects (${VMS} VMs + Secrets + Namespace)`, figures.apply),
-      { metric: 'of which: server-side dry run of every object before the first write', measured: `${validationSeconds.toFixed(2)} s`, floor: '',
-        ratio: `${((100 * validationSeconds) / applyVirtwork).toFixed(0)}% of the apply`, target: 'reported (opt out: --no-validate-first)', ok: validated !== undefined },
-      ...rawRows(`${VMS} VMs`, objects, withDryRun, noDryRun, raw, rawValidated),
-      { metric: `wait for ${VMS} VMIs Ready`, measured: `${waitSeconds.toFixed(2)} s, ${waitRequests} API requests`, floor: '', ratio: '', target: 'requests independent of the VM count', ok: readyCount === VMS && waitRequests <= 6 },
-      versus(`cleanup ${VMS} VMs + Secrets, until gone`, figures.cleanup),
-      ...(large ? largeRows(large) : []),
+      ...at(load.kubectl, [versus(`apply ${objects} objects (${VMS} VMs + Secrets + Namespace)`, figures.apply),
+        { metric: 'of which: server-side dry run of every object before the first write', measured: `${validationSeconds.toFixed(2)} s`, floor: '',
+          ratio: `${((100 * validationSeconds) / applyVirtwork).toFixed(0)}% of the apply`, target: 'reported (opt out: --no-validate-first)', ok: validated !== undefined }]),
+      ...at(load.raw, rawRows(`${VMS} VMs`, objects, withDryRun, noDryRun, raw, rawValidated)),
+      ...at(load.wait, [{ metric: `wait for ${VMS} VMIs Ready`, measured: `${waitSeconds.toFixed(2)} s, ${waitRequests} API requests`, floor: '', ratio: '',
+        target: 'requests independent of the VM count', ok: readyCount === VMS && waitRequests <= 6 }]),
+      ...at(load.cleanup, [versus(`cleanup ${VMS} VMs + Secrets, until gone`, figures.cleanup)]),
+      ...(large ? [...at(load.large, largeApplyRows(large)), ...at(load.largeWait, largeWaitRows(large))] : []),
     ];
     const table = new Table({ head: ['measure', 'virtwork-apply', 'kubectl', 'kubectl / virtwork'], style: { head: [], border: [] } });
     table.push(
