@@ -1,6 +1,3 @@
-// The worker count has one home, tier-env.ts (TypeScript: loaded through tsx, a dev dependency).
-const { guestWorkers } = require('tsx/cjs/api').require('./_support/tier-env.ts', __filename);
-
 /**
  * The real-guest tier (`npm run test:guests`): boots qemu guests from the Debian golden image with each workload's
  * synthesized user-data and checks that Ready means the load flows. See docs/contributing-integration-tests.md.
@@ -15,7 +12,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/guest/global-setup.ts',
   globalTeardown: '<rootDir>/test/guest/global-teardown.ts',
   // guests boot in parallel, one test file per worker; TCG on a shared machine needs minutes per boot
-  maxWorkers: guestWorkers(),
+  // the one home of the guest worker count (test/guest/_support/tier-env.ts reads it from here)
+  maxWorkers: Math.max(1, Number(process.env.VIRTWORK_GUEST_WORKERS || 4)),
   testTimeout: 45 * 60 * 1000,
   slowTestThreshold: 600,
 };

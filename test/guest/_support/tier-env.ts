@@ -41,9 +41,10 @@ export function tierEnv(): TierEnv {
   };
 }
 
-/** Guests booted at once: one test file per jest worker (test/guest/jest.config.js sets maxWorkers with it). */
+/** Guests booted at once: one test file per jest worker, so test/guest/jest.config.js's maxWorkers (VIRTWORK_GUEST_WORKERS, default 4). */
 export function guestWorkers(): number {
-  return Math.max(1, Number(process.env.VIRTWORK_GUEST_WORKERS || 4));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(join(__dirname, '..', 'jest.config.js')) as { maxWorkers: number }).maxWorkers;
 }
 
 /**
