@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { readManifests } from '../../lib/cluster/manifests';
 import { renderToDir } from '../../lib/render/render';
 import { testKubeConfig } from '../harness';
 import { KUBECONFIG_ENV } from '../harness/cluster-env';
@@ -26,17 +27,36 @@ export function synthCpu(dir: string, name: string, namespace: string, vmCount: 
   return out;
 }
 
-/**
- * {@link synthCpu} of 2 VMs, then `change` made to the second one, `virtwork-cpu-1` (the last wave, after the
- * Namespace and the Secrets): cpu.yaml parsed, changed and written back.
- */
-export function synthCpuWithChangedVm(dir: string, name: string, namespace: string, change: (vm: Record<string, any>) => void): string {
-  const out = synthCpu(dir, name, namespace, 2);
+/** {@link synthCpu}, then `edit` made to the documents of cpu.yaml (parsed, edited and written back). */
+export function synthCpuEdited(dir: string, name: string, namespace: string, vmCount: number, edit: (docs: Array<Record<string, any>>) => void): string {
+  const out = synthCpu(dir, name, namespace, vmCount);
   const file = path.join(out, 'cpu.yaml');
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
-  change(docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!);
+  edit(docs);
   fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
   return out;
+}
+
+/**
+ * {@link synthCpu} of 2 VMs, then `change` made to the second one, `virtwork-cpu-1` (the last wave, after the
+ * Namespace and the Secrets).
+ */
+export function synthCpuWithChangedVm(dir: string, name: string, namespace: string, change: (vm: Record<string, any>) => void): string {
+  return synthCpuEdited(dir, name, namespace, 2, (docs) => change(docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!));
+}
+
+/** Creates every object of the manifests in `src` but the Namespace as the admin, without virtwork's labels. */
+export async function createUnlabelled(src: string): Promise<void> {
+  const admin = k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
+  for (const { object } of (await readManifests(src)).filter((m) => m.object.kind !== 'Namespace')) {
+    const { labels: _labels, ...metadata } = object.metadata;
+    await admin.create({ ...object, metadata } as k8s.KubernetesObject);
+  }
+}
+
+/** Whether the Namespace `name` exists. */
+export function namespaceExists(name: string): Promise<boolean> {
+  return k8s.KubernetesObjectApi.makeApiClient(testKubeConfig()).read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
 }
 
 /** A field the VirtualMachine schema does not declare: a default create accepts it with a warning, server-side apply refuses it. */

@@ -1,12 +1,10 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
 import { executeCleanup, planCleanup } from '../../lib/cluster/cleanup';
 import { connect } from '../../lib/cluster/kubeconfig';
-import { readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, FAKE_FAILURE_REASON, FakeKubevirt, startFakeKubevirt, testKubeConfig } from '../harness';
-import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
+import { adminKubeconfig, createUnlabelled, freshNamespace, listNames, synthCpu, synthCpuWithChangedVm } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
 
 describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cleanup safety', () => {
@@ -44,14 +42,13 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
   it('--dry-run reports what the apply would do to objects already there: changed when a value differs, unchanged when none does', async () => {
     // GIVEN 2 VMs applied, then the manifest of the second VM given one more core
     const namespace = freshNamespace('drychange');
-    const src = synthCpu(dir, 'drychange', namespace, 2);
-    expect((await runApplyCli([...globals(namespace), 'apply', src])).code).toBe(0);
-    const file = path.join(src, 'cpu.yaml');
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
-    docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!.spec.template.spec.domain.cpu.cores += 1;
-    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+    expect((await runApplyCli([...globals(namespace), 'apply', synthCpu(dir, 'drychange', namespace, 2)])).code).toBe(0);
+    let cores = 0;
+    const changed = synthCpuWithChangedVm(dir, 'drychange-2', namespace, (vm) => {
+      cores = vm.spec.template.spec.domain.cpu.cores += 1;
+    });
     // WHEN dry-run applied
-    const run = await runApplyCli([...globals(namespace), 'apply', src, '--dry-run']);
+    const run = await runApplyCli([...globals(namespace), 'apply', changed, '--dry-run']);
     // THEN the changed VM is reported changed and every other object unchanged, and nothing was written
     expect(run.code).toBe(0);
     const actions = Object.fromEntries(run.events.filter((e) => e.event === 'object').map((e) => [`${e.kind}/${e.name}`, e.action]));
@@ -60,7 +57,7 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
       'VirtualMachine/virtwork-cpu-0': 'unchanged', 'VirtualMachine/virtwork-cpu-1': 'changed',
     });
     const vm = await api().read({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'virtwork-cpu-1', namespace } }) as Record<string, any>;
-    expect(vm.spec.template.spec.domain.cpu.cores).toBe(docs.find((d) => d.kind === 'VirtualMachine' && d.metadata.name === 'virtwork-cpu-1')!.spec.template.spec.domain.cpu.cores - 1);
+    expect(vm.spec.template.spec.domain.cpu.cores).toBe(cores - 1);
   });
 
   it('reports an object that was there without virtwork\'s labels as changed, not created, in a dry run and in the apply', async () => {
@@ -68,10 +65,7 @@ describeIntegration('virtwork-apply commands: dry run, prune, wait failures, cle
     const namespace = freshNamespace('unlabelled');
     const src = synthCpu(dir, 'unlabelled', namespace, 1);
     await api().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    for (const { object } of (await readManifests(src)).filter((m) => m.object.kind !== 'Namespace')) {
-      const { labels: _labels, ...metadata } = object.metadata;
-      await api().create({ ...object, metadata } as k8s.KubernetesObject);
-    }
+    await createUnlabelled(src);
     const actions = (run: { events: Array<Record<string, any>> }) => run.events.filter((e) => e.event === 'object' && e.kind !== 'Namespace').map((e) => `${e.kind} ${e.action}`).sort();
     // WHEN dry-run applied, applied, and applied again
     const dry = await runApplyCli([...globals(namespace), 'apply', src, '--dry-run']);

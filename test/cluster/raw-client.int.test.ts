@@ -1,16 +1,13 @@
-import * as k8s from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeIntegration, testKubeConfig } from '../harness';
-import { adminKubeconfig, freshNamespace, listNames, synthCpu, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
+import { describeIntegration } from '../harness';
+import { adminKubeconfig, freshNamespace, listNames, namespaceExists, synthCpu, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
 import { scratchDir } from './_run';
 
 /** The floor `npm run bench` measures virtwork-apply against: it must apply, and with --validate-first refuse before writing. */
 describeIntegration('the raw client of the apply benchmark (scripts/bench-raw-apply.mjs) against the real API server', () => {
   let dir: string;
-  const api = () => k8s.KubernetesObjectApi.makeApiClient(testKubeConfig());
-  const namespaceExists = (name: string) => api().read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
   const raw = (src: string, ...flags: string[]) => spawnSync(process.execPath, [path.join(__dirname, '../../scripts/bench-raw-apply.mjs'), adminKubeconfig(), src, ...flags], { encoding: 'utf8' });
   beforeAll(() => {
     dir = scratchDir('raw');

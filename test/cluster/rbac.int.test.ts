@@ -1,9 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readManifests } from '../../lib/cluster/manifests';
 import { describeIntegration, testKubeConfig, UNPRIVILEGED_CONTEXT } from '../harness';
-import { adminKubeconfig, freshNamespace, listNames, synthCpu } from './_fixtures';
+import { adminKubeconfig, createUnlabelled, freshNamespace, listNames, namespaceExists, synthCpu } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
 
 /** The namespaced rows of the RBAC table of docs/apply.md, verb for verb. */
@@ -61,11 +60,7 @@ describeIntegration('the RBAC table of docs/apply.md is enough for apply and cle
     const rules = DOCUMENTED_RULES.map((r) => ({ ...r, verbs: r.verbs.filter((v) => v !== 'create') }));
     const namespace = await grantedNamespace('rbacpatch', rules);
     const src = synthCpu(dir, namespace, namespace, 2);
-    const admin = k8s.KubernetesObjectApi.makeApiClient(kc());
-    for (const { object } of (await readManifests(src)).filter((m) => m.object.kind !== 'Namespace')) {
-      const { labels: _labels, ...metadata } = object.metadata;
-      await admin.create({ ...object, metadata } as k8s.KubernetesObject);
-    }
+    await createUnlabelled(src);
     expect(await listNames('v1', 'Secret', namespace, 'app.kubernetes.io/managed-by=virtwork')).toEqual([]);
     // WHEN applied as the user: the dry-run create is forbidden, the dry-run apply decides
     const apply = await runApplyCli([...asUser(namespace), 'apply', src]);
@@ -94,7 +89,6 @@ describeIntegration('the RBAC table of docs/apply.md is enough for apply and cle
     return file;
   }
   const namespaceRule = (verbs: string[]): k8s.V1PolicyRule => ({ apiGroups: [''], resources: ['namespaces'], verbs });
-  const namespaceExists = (name: string) => k8s.KubernetesObjectApi.makeApiClient(kc()).read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
 
   it('into a namespace that does not exist yet: the documented verbs with get, create and patch on namespaces are enough', async () => {
     const namespace = freshNamespace('rbacnew');

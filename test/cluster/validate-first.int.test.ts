@@ -1,9 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
 import { describeIntegration, testKubeConfig } from '../harness';
-import { adminKubeconfig, freshNamespace, listNames, synthCpu, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
+import { adminKubeconfig, freshNamespace, listNames, namespaceExists, synthCpu, synthCpuEdited, synthCpuWithChangedVm, undeclaredField } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
 
 describeIntegration('virtwork-apply apply validates every object by server-side dry run before the first write', () => {
@@ -14,7 +12,6 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const globals = (namespace: string) => ['--kubeconfig', adminKubeconfig(), '--no-audit', '-n', namespace, '-o', 'json'];
-  const namespaceExists = (name: string) => api().read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).then(() => true, () => false);
 
   /** 2 cpu VMs whose second VM (wave 3, after the Namespace and the Secrets) the CRD schema refuses. */
   const withInvalidVm = (name: string, namespace: string, change: (vm: Record<string, any>) => void = (vm) => {
@@ -98,11 +95,9 @@ describeIntegration('virtwork-apply apply validates every object by server-side 
   it('sends each object as written: a field a built-in kind does not declare reaches the server, which refuses it (also with --no-validate-first)', async () => {
     // GIVEN 1 VM whose Secret has a field the Secret schema does not declare (client-node's Secret model drops it)
     const namespace = freshNamespace('secretfield');
-    const out = synthCpu(dir, 'secretfield', namespace, 1);
-    const file = path.join(out, 'cpu.yaml');
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS() as Record<string, any>);
-    docs.find((d) => d.kind === 'Secret')!.bogusField = 1;
-    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+    const out = synthCpuEdited(dir, 'secretfield', namespace, 1, (docs) => {
+      docs.find((d) => d.kind === 'Secret')!.bogusField = 1;
+    });
     await createNamespace(namespace);
     // WHEN applied without the validation
     const run = await runApplyCli([...globals(namespace), 'apply', '--no-validate-first', out]);
