@@ -256,7 +256,7 @@ async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'ap
     return { ...base, action: 'skipped', reason: `namespace exists and was not created by virtwork: left as is` };
   }
   let attempts = 0;
-  const { object: applied, created } = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => {
+  const { stored, created } = await call(cluster, `cannot apply ${describeObject(object)} (${base.source})`, () => {
     attempts++;
     return cluster.objects.serverSideApply(object as k8s.KubernetesObject, { fieldManager: FIELD_MANAGER, dryRun: mode === 'dry-run', force: options.forceConflicts });
   }, options).catch((err: unknown) => {
@@ -266,7 +266,7 @@ async function applyOne(cluster: Cluster, p: Placed, before: Existing, mode: 'ap
   // Updated, and not in the list: there before without virtwork's labels (which the apply adds), unless an earlier
   // attempt whose answer was lost created it.
   if (!previous) return { ...base, action: attempts > 1 ? 'created' : 'changed' };
-  const same = mode === 'dry-run' ? unchangedByDryRun(previous, applied) : unchanged(object, previous, applied);
+  const same = mode === 'dry-run' ? unchangedByDryRun(previous, stored()) : unchanged(object, previous, stored());
   return { ...base, action: same ? 'unchanged' : 'changed' };
 }
 

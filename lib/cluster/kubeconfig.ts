@@ -120,9 +120,10 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
    * Server-side apply of `spec` (a dry run with `dryRun`), sent as it is: client-node's `patch` first maps an object
    * of a built-in kind onto its model class, which drops every field the model does not know (a misspelt field of a
    * Secret never reached the server, which would have refused it). Answers the object as stored (or as it would be
-   * stored, in a dry run), as plain JSON, and whether the apply created it (201) rather than updating it (200).
+   * stored, in a dry run), as plain JSON parsed when `stored` is first called (most callers need only the status),
+   * and whether the apply created it (201) rather than updating it (200).
    */
-  public async serverSideApply(spec: k8s.KubernetesObject, options: { fieldManager: string; dryRun?: boolean; force?: boolean }): Promise<{ object: k8s.KubernetesObject; created: boolean }> {
+  public async serverSideApply(spec: k8s.KubernetesObject, options: { fieldManager: string; dryRun?: boolean; force?: boolean }): Promise<{ stored: () => k8s.KubernetesObject; created: boolean }> {
     const request = this.configuration.baseServer.makeRequestContext(await this.specUriPath(spec, 'patch'), k8s.HttpMethod.PATCH);
     request.setHeaderParam('Accept', 'application/json');
     request.setHeaderParam('Content-Type', k8s.PatchStrategy.ServerSideApply);
@@ -130,21 +131,22 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     request.setQueryParam('fieldManager', options.fieldManager);
     if (options.force) request.setQueryParam('force', 'true');
     request.setBody(JSON.stringify(spec));
-    const { status, body } = await this.sendPlain(request);
-    return { object: body as k8s.KubernetesObject, created: status === 201 };
+    const { status, text } = await this.sendPlain(request);
+    let stored: k8s.KubernetesObject | undefined;
+    return { stored: () => (stored ??= JSON.parse(text) as k8s.KubernetesObject), created: status === 201 };
   }
 
   /**
    * Sends `request` with the configured authentication, without client-node's response pipeline (no model classes
-   * built from the answer): the status and parsed JSON of a 2xx answer, else the ApiException client-node would throw.
+   * built from the answer): the status and body text of a 2xx answer, else the ApiException client-node would throw.
    */
-  private async sendPlain(request: k8s.RequestContext): Promise<{ status: number; body: unknown }> {
+  private async sendPlain(request: k8s.RequestContext): Promise<{ status: number; text: string }> {
     await this.configuration.authMethods.default?.applySecurityAuthentication(request);
     const response = await this.configuration.httpApi.send(request).toPromise();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
       throw new k8s.ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', await response.getBodyAsAny(), response.headers);
     }
-    return { status: response.httpStatusCode, body: JSON.parse(await response.body.text()) as unknown };
+    return { status: response.httpStatusCode, text: await response.body.text() };
   }
 
   protected override async processResponse<T extends k8s.KubernetesObject>(response: k8s.ResponseContext, type?: string): Promise<T> {
