@@ -8,6 +8,9 @@ if (message !== undefined) {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
+// The compiled bin loads the part of @kubernetes/client-node it uses from one linked file (lib/cluster/_client-node-prelink.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require('../lib/cluster/_client-node-prelink') as typeof import('../lib/cluster/_client-node-prelink')).usePrelinkedClientNode();
 // `apply` reads its manifests in a worker thread while the cluster modules load (lib/cluster/read-ahead.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 (require('../lib/cluster/read-ahead') as typeof import('../lib/cluster/read-ahead')).startReadAhead(process.argv.slice(2));

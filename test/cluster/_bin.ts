@@ -26,13 +26,16 @@ export interface BinOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Working directory. @default the project root */
   readonly cwd?: string;
+  /** Run the compiled bin of `npm run build` (build/bin/virtwork-apply.js, client-node linked) instead of the sources. */
+  readonly compiled?: boolean;
 }
 
-/** Runs the real bin (`node --import tsx bin/virtwork-apply.ts …`) as a subprocess. */
+/** Runs the real bin (`node --import tsx bin/virtwork-apply.ts …`, or the compiled one) as a subprocess. */
 export function runBin(args: readonly string[], options: BinOptions = {}): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', 'virtwork-apply.ts'), ...args], {
+    const bin = options.compiled ? [path.join(ROOT, 'build', 'bin', 'virtwork-apply.js')] : ['--import', 'tsx', path.join(ROOT, 'bin', 'virtwork-apply.ts')];
+    const child = spawn(process.execPath, [...bin, ...args], {
       cwd: options.cwd ?? ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

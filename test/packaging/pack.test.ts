@@ -44,6 +44,7 @@ beforeAll(() => {
     include: ['lib', 'bin', 'imports'].map((d) => join(ROOT, d, '**', '*.ts')),
   }));
   run(join(BIN, 'tsc'), ['-p', join(tmp, 'tsconfig.json')], tmp);
+  run(process.execPath, [join(ROOT, 'scripts', 'prelink-client-node.mjs'), '--build', join(pkg, 'build')], tmp);
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   cpSync(join(ROOT, 'catalog'), join(pkg, 'catalog'), { recursive: true });
   for (const doc of ['README.md', 'LICENSE']) if (existsSync(join(ROOT, doc))) copyFileSync(join(ROOT, doc), join(pkg, doc));
@@ -85,6 +86,7 @@ describe('npm pack', () => {
     expect(packed).toEqual(expect.arrayContaining([
       'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/workloads/cpu.d.ts', 'build/lib/catalog/catalog-workload.js',
       'build/bin/virtwork.js', 'build/imports/kubevirt.io.js', 'catalog/redis-bench/workload.yaml',
+      'build/vendor/client-node.cjs', 'build/vendor/client-node.json', 'build/vendor/client-node.LICENSES.txt',
     ]));
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.filter((f) => /^(test|build\/test|build\/apps|lib|scripts|dist)\//.test(f))).toEqual([]);
@@ -213,6 +215,11 @@ describe('the installed package', () => {
     ]);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '@kubernetes/client-node', 'sql.js'], app);
     expect(run(apply, ['--help'], app).stdout).toMatch(/^Usage: virtwork-apply/);
+    // AND it runs on the client-node linked into the package exactly when that is the version the app installed
+    const linkedFrom = (JSON.parse(readFileSync(join(app, 'node_modules', 'virtwork', 'build', 'vendor', 'client-node.json'), 'utf8')) as { version: string }).version;
+    const installed = (JSON.parse(readFileSync(join(app, 'node_modules', '@kubernetes', 'client-node', 'package.json'), 'utf8')) as { version: string }).version;
+    const outcome = run(process.execPath, ['-e', "console.log(require('virtwork/build/lib/cluster/_client-node-prelink.js').usePrelinkedClientNode())"], app).stdout.trim();
+    expect(outcome).toBe(installed === linkedFrom ? 'used' : 'other version installed');
   }, 10 * MINUTES);
 });
 
