@@ -48,6 +48,7 @@ export const GO_MOVED: readonly GoOption[] = [
  */
 export const ENV_ALLOWLIST: Readonly<Record<string, string>> = {
   VIRTWORK_AUDIT_DB: 'virtwork-apply: the audit file',
+  VIRTWORK_PRELINK: 'virtwork-apply (compiled): 0 loads @kubernetes/client-node itself instead of the file npm run build linked',
   VIRTWORK_CRD_DIR: 'npm run import: the CRD directory (default ../shared/crds)',
   VIRTWORK_BENCH_TIME: 'npm run bench: the time budget of a benchmark',
   VIRTWORK_APP: 'apps/launch.cjs (npx cdk8s synth): tsx or build, how to run the cdk8s app (default: the build when fresh)',
