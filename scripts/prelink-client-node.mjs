@@ -78,7 +78,8 @@ if (names.length === 0) process.exit(0);
 mkdirSync(dirname(OUT), { recursive: true });
 const { metafile } = await build({
   stdin: { contents: `export { ${names.join(', ')} } from ${JSON.stringify(PACKAGE)};\n`, resolveDir: ROOT, loader: 'js', sourcefile: 'client-node-exports.js' },
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: OUT, legalComments: 'eof', logLevel: 'warning', metafile: true,
+  // metafile paths relative to the project, whatever the working directory
+  absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: OUT, legalComments: 'eof', logLevel: 'warning', metafile: true,
 });
 writeFileSync(join(dirname(OUT), 'client-node.LICENSES.txt'), licenses(Object.keys(metafile.inputs)));
 // the linked file must answer every name: one missing would be undefined only in the compiled bin

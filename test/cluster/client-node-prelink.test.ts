@@ -20,9 +20,12 @@ function nodeJson(code: string, env: NodeJS.ProcessEnv = {}): unknown {
   return JSON.parse(r.stdout) as unknown;
 }
 
-/** Runs the prelink script on the compiled tree `build`. */
+/**
+ * Runs the prelink script on the compiled tree `build`, from `/`: what it reads must not depend on the working
+ * directory (the packaging test runs it from a scratch directory).
+ */
 function prelink(build: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [SCRIPT, '--build', build], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, [SCRIPT, '--build', build], { cwd: '/', encoding: 'utf8' });
 }
 
 /** `usePrelinkedClientNode(vendorDir)` in a fresh process: its outcome, and whether require() then answers the linked file. */
@@ -141,5 +144,9 @@ describe('the linked @kubernetes/client-node of the compiled virtwork-apply', ()
     expect(manifest.exports).toEqual(['KubeConfig', 'PatchStrategy']);
     const linked = nodeJson(`const l = require(${JSON.stringify(path.join(build, 'vendor', 'client-node.cjs'))}); console.log(JSON.stringify([typeof l.KubeConfig, l.PatchStrategy.ServerSideApply]))`);
     expect(linked).toEqual(['function', 'application/apply-patch+yaml']);
+    // AND the licenses of what it holds, client-node's first
+    const licenses = fs.readFileSync(path.join(build, 'vendor', 'client-node.LICENSES.txt'), 'utf8');
+    expect(licenses.split('\n')[0]).toMatch(/^@kubernetes\/client-node \d+\.\d+\.\d+ \(Apache-2\.0\)$/);
+    expect(licenses).toContain('Apache License');
   });
 });
