@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 
-// @kubernetes/client-node is hundreds of ES modules (its dist holds ~970), which Node resolves, reads and compiles one by one on every start of
-// virtwork-apply (~0.35 s of a ~0.5 s start on the bench machine). `npm run build` links the part of it that the
-// compiled modules use into one CommonJS file (scripts/prelink-client-node.mjs: build/vendor/client-node.cjs, and
-// client-node.json naming the package version and the exports it holds), which loads in ~0.07 s.
+// @kubernetes/client-node is hundreds of ES modules (its dist holds ~970), which Node resolves, reads and compiles
+// one by one on every start of virtwork-apply (~0.35 s of a ~0.5 s start on the bench machine). `npm run build` links
+// the part of it that the compiled modules use into one CommonJS file (scripts/prelink-client-node.mjs:
+// build/vendor/client-node.cjs, and client-node.json naming the package version and the exports it holds), which
+// loads in ~0.07 s.
 
 /** What scripts/prelink-client-node.mjs writes beside the linked file. */
 interface PrelinkManifest {
@@ -15,7 +16,7 @@ interface PrelinkManifest {
 }
 
 /** Why the linked file was not used, or `used`. */
-export type PrelinkOutcome = 'used' | 'disabled' | 'not built' | 'package not installed' | 'other version installed';
+export type PrelinkOutcome = 'used' | 'disabled' | 'not built' | 'unreadable' | 'package not installed' | 'other version installed';
 
 /**
  * Makes `require('@kubernetes/client-node')` of this process answer the linked file of `vendorDir`, when it was
@@ -43,8 +44,12 @@ export function usePrelinkedClientNode(vendorDir: string = path.join(__dirname, 
   const linked = new Module(entry);
   linked.filename = entry;
   linked.paths = [];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  linked.exports = require(path.join(vendorDir, 'client-node.cjs')) as unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    linked.exports = require(path.join(vendorDir, 'client-node.cjs')) as unknown;
+  } catch {
+    return 'unreadable'; // missing or damaged: the package loads as usual
+  }
   linked.loaded = true;
   // require() looks in its cache, by resolved file name, before it loads anything
   require.cache[entry] = linked;

@@ -80,7 +80,8 @@ describe('the linked @kubernetes/client-node of the compiled virtwork-apply', ()
   });
 
   it('answers require() of the package when it was linked from the installed version, and only then', () => {
-    // GIVEN the linked file of npm run build, a copy of it that claims another version, and a directory without one
+    // GIVEN the linked file of npm run build, a copy of it that claims another version, a directory without one, and
+    // one whose linked file does not compile
     const otherVersion = path.join(dir, 'other');
     fs.mkdirSync(otherVersion);
     fs.copyFileSync(path.join(VENDOR, 'client-node.cjs'), path.join(otherVersion, 'client-node.cjs'));
@@ -88,11 +89,17 @@ describe('the linked @kubernetes/client-node of the compiled virtwork-apply', ()
     fs.writeFileSync(path.join(otherVersion, 'client-node.json'), JSON.stringify({ ...manifest, version: '0.0.1' }));
     const none = path.join(dir, 'none');
     fs.mkdirSync(none);
+    const damaged = path.join(dir, 'damaged');
+    fs.mkdirSync(damaged);
+    fs.copyFileSync(path.join(VENDOR, 'client-node.json'), path.join(damaged, 'client-node.json'));
+    fs.writeFileSync(path.join(damaged, 'client-node.cjs'), 'module.exports = (;\n');
     // WHEN a fresh process asks for the package after the prelink, each way
-    // THEN the same version is linked; another version, none built, or VIRTWORK_PRELINK=0 leave the package to load
+    // THEN the same version is linked; another version, none built, a damaged file or VIRTWORK_PRELINK=0 leave the
+    // package to load
     expect(outcomeIn(VENDOR)).toEqual({ outcome: 'used', linked: true, kubeConfig: 'function' });
     expect(outcomeIn(otherVersion)).toEqual({ outcome: 'other version installed', linked: false, kubeConfig: 'function' });
     expect(outcomeIn(none)).toEqual({ outcome: 'not built', linked: false, kubeConfig: 'function' });
+    expect(outcomeIn(damaged)).toEqual({ outcome: 'unreadable', linked: false, kubeConfig: 'function' });
     expect(outcomeIn(VENDOR, { VIRTWORK_PRELINK: '0' })).toEqual({ outcome: 'disabled', linked: false, kubeConfig: 'function' });
   });
 
