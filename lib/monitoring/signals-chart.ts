@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { VirtworkError } from '../core/errors';
+import { CONTRACT_CONFIGMAP, CONTRACT_FILE } from '../signals/contract';
 import { workloadLabels } from '../core/labels';
 import { Workload } from '../workloads/_workload';
 import { grafanaDashboard } from './grafana-dashboard';
@@ -16,10 +17,9 @@ export const PROMETHEUS_RULE_NAME = 'virtwork-signals';
 export const DASHBOARD_CONFIGMAP = 'virtwork-signals-dashboard';
 /** Key (file name) of the dashboard in its ConfigMap and in the signals directory. */
 export const DASHBOARD_FILE = 'virtwork-signals-dashboard.json';
-/** Name of the ConfigMap holding the run's signal contract, which `virtwork-apply check-signals` reads. */
-export const CONTRACT_CONFIGMAP = 'virtwork-signals-contract';
-/** Key of the contract in its ConfigMap. */
-export const CONTRACT_FILE = 'contract.json';
+// The contract's ConfigMap name and key live with the contract (lib/signals/contract.ts), so that
+// `virtwork-apply check-signals` does not load this chart (cdk8s, the workloads) for two names.
+export { CONTRACT_CONFIGMAP, CONTRACT_FILE };
 /** Label Grafana's dashboard sidecar (kube-prometheus-stack, grafana-operator setups) selects ConfigMaps by. */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 

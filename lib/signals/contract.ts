@@ -2,6 +2,11 @@ import { sizeBytes } from '../core/params';
 import { SignalKindId } from './signal-kinds';
 import { formatNumber } from './_promql';
 
+/** Name of the ConfigMap holding the run's signal contract, which `virtwork-apply check-signals` reads. */
+export const CONTRACT_CONFIGMAP = 'virtwork-signals-contract';
+/** Key of the contract in its ConfigMap. */
+export const CONTRACT_FILE = 'contract.json';
+
 /**
  * Share of the level a workload's params imply that a signal must reach to count as moving. The levels are lower
  * bounds already (one I/O per fio job per second, one iperf3 buffer per stream per second, …); halving them leaves

@@ -6,9 +6,8 @@ import { CancelledError } from '../../cluster/_cancelled';
 import { readManifests } from '../../cluster/manifests';
 import { VirtworkError, show } from '../../core/errors';
 import { checkSignals, contractFromObjects, SignalResult } from '../../cluster/check-signals';
-import { describeMin } from '../../signals/contract';
+import { CONTRACT_CONFIGMAP, CONTRACT_FILE, describeMin } from '../../signals/contract';
 import { PrometheusClient, shownUrl } from '../../cluster/prometheus-client';
-import { CONTRACT_CONFIGMAP, CONTRACT_FILE } from '../../monitoring/signals-chart';
 import { formatNumber } from '../../signals/_promql';
 import { APPLY_EXIT, ApplyContext, auditFrom, cancellable, globalOptions, parseDuration, parsePositiveInt, recorded, reporterFor } from './_session';
 
