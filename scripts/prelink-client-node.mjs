@@ -28,10 +28,7 @@ const BINDING = /const (\w+) = __importStar\(require\("@kubernetes\/client-node"
 
 /** Every .js file below `dir`. */
 function jsFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? jsFiles(p) : e.name.endsWith('.js') ? [p] : [];
-  });
+  return readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(dir, f));
 }
 
 /** The names of `exported` that the compiled modules use, sorted; exits 1 naming a module it cannot read them off. */

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeIntegration } from '../harness';
+import { describeIntegration, testKubeConfig } from '../harness';
 import { Exit, runBin } from './_bin';
 import { FaultProxy, startFaultProxy } from './_fault-proxy';
 import { adminKubeconfig, freshNamespace, synthCpu } from './_fixtures';
@@ -111,9 +111,7 @@ describeIntegration('the virtwork-apply bin (subprocess): bad input gets one cle
     const actions = (e: Exit) => events(e).filter((x) => x.event === 'object').map((x) => `${String(x.kind)} ${String(x.action)}`).sort();
     expect(actions(first)).toEqual(['Namespace created', ...Array(3).fill('Secret created'), ...Array(3).fill('VirtualMachine created')]);
     expect(actions(again)).toEqual(['Namespace unchanged', ...Array(3).fill('Secret unchanged'), ...Array(3).fill('VirtualMachine unchanged')]);
-    const api = new k8s.KubeConfig();
-    api.loadFromFile(adminKubeconfig());
-    const left = await api.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace, plural: 'virtualmachines' }) as { items: unknown[] };
+    const left = await testKubeConfig().makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace, plural: 'virtualmachines' }) as { items: unknown[] };
     expect(left.items).toEqual([]);
   }, 180_000);
 });

@@ -65,16 +65,10 @@ describe('the linked @kubernetes/client-node of the compiled virtwork-apply', ()
     for (const [name, inPackage, inLinked] of kinds) expect([name, inLinked]).toEqual([name, inPackage]);
     // AND every name the compiled cluster modules use through `k8s.` is one of them (or no export of the package)
     const used = new Set<string>();
-    const walk = (d: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.js') && fs.readFileSync(p, 'utf8').includes('require("@kubernetes/client-node")')) {
-          for (const m of fs.readFileSync(p, 'utf8').matchAll(/\bk8s\.([A-Za-z_$][\w$]*)/g)) used.add(m[1]);
-        }
-      }
-    };
-    walk(path.join(BUILD, 'lib'));
+    for (const file of fs.readdirSync(path.join(BUILD, 'lib'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+      const text = fs.readFileSync(path.join(BUILD, 'lib', file), 'utf8');
+      if (text.includes('require("@kubernetes/client-node")')) for (const m of text.matchAll(/\bk8s\.([A-Za-z_$][\w$]*)/g)) used.add(m[1]);
+    }
     const exported = new Set(nodeJson("console.log(JSON.stringify(Object.keys(require('@kubernetes/client-node'))))") as string[]);
     expect([...used].filter((n) => exported.has(n)).sort()).toEqual([...manifest.exports].sort());
   });
