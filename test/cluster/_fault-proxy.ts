@@ -175,7 +175,7 @@ export async function startFaultProxy(upstreamKubeconfig: string, context = 'adm
 }
 
 /** A self-signed certificate and key for 127.0.0.1. */
-function selfSigned(dir: string): { key: string; cert: string } {
+export function selfSigned(dir: string): { key: string; cert: string } {
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile,
