@@ -54,35 +54,101 @@ export type ReadOptions = WalkOptions;
 export async function readManifests(dirOrFile: string, options: ReadOptions = {}): Promise<Manifest[]> {
   const files = await manifestFiles(dirOrFile, options);
   const manifests: Manifest[] = [];
-  const seen = new Map<string, Manifest>();
+  const unique = uniqueness();
   for (const file of files) {
     if (options.signal?.aborted) throw new CancelledError();
-    for (const manifest of parseManifestText(await readManifestFile(file, options.limits), file)) {
-      const { apiVersion, kind, metadata } = manifest.object;
-      const key = [groupOf(apiVersion), kind, metadata.namespace ?? '', metadata.name].join('|');
-      const previous = seen.get(key);
-      if (previous) {
-        throw new VirtworkError(`${sourceOf(manifest)}: ${describeObject(manifest.object)} is also defined in ${sourceOf(previous)}`);
-      }
-      seen.set(key, manifest);
-      manifests.push(manifest);
-    }
+    for (const manifest of parseManifestText(await readManifestFile(file, options.limits), file)) manifests.push(unique(manifest));
   }
   return manifests;
 }
 
+/** `manifests`, or an error naming the first object defined twice and where it was defined first. */
+export function checkUnique(manifests: Manifest[]): Manifest[] {
+  manifests.forEach(uniqueness());
+  return manifests;
+}
+
+/** A check that passes each manifest through, failing on one that defines an object a manifest before it defined. */
+function uniqueness(): (manifest: Manifest) => Manifest {
+  const seen = new Map<string, Manifest>();
+  return (manifest) => {
+    const { apiVersion, kind, metadata } = manifest.object;
+    const key = [groupOf(apiVersion), kind, metadata.namespace ?? '', metadata.name].join('|');
+    const previous = seen.get(key);
+    if (previous) {
+      throw new VirtworkError(`${sourceOf(manifest)}: ${describeObject(manifest.object)} is also defined in ${sourceOf(previous)}`);
+    }
+    seen.set(key, manifest);
+    return manifest;
+  };
+}
+
 /** Parses one manifest file's text (`file` names it in errors). Empty documents are skipped. */
 export function parseManifestText(text: string, file: string): Manifest[] {
+  return parseManifestPart(text, file).manifests;
+}
+
+/**
+ * Parses a text of whole YAML documents: the objects, numbered from document `first` on, and how many documents the
+ * text holds (empty ones included), so that the next part of the same file can be numbered on.
+ */
+export function parseManifestPart(text: string, file: string, first = 1): { manifests: Manifest[]; documents: number } {
   const manifests: Manifest[] = [];
-  parseAllDocuments(text).forEach((doc, i) => {
-    const document = i + 1;
+  const docs = parseAllDocuments(text);
+  docs.forEach((doc, i) => {
+    const document = first + i;
     const where = `${file} document ${document}`;
     if (doc.errors.length > 0) throw new VirtworkError(`${where}: invalid YAML: ${clip(doc.errors[0].message.split('\n')[0])}`);
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (err) {
+      // an alias without its anchor, or one that expands too far (a "billion laughs"), fails only here
+      throw new VirtworkError(`${where}: invalid YAML: ${clip((err as Error).message.split('\n')[0])}`, { cause: err });
+    }
     if (value === null || value === undefined) return;
     for (const object of expandList(value, where)) manifests.push({ file, document, object: checkObject(object, where) });
   });
-  return manifests;
+  return { manifests, documents: docs.length };
+}
+
+/** Characters of manifest text that {@link manifestParts} puts in one part, about. */
+export const PART_CHARS = 64 * 1024;
+
+/**
+ * Cuts the text of a manifest file into parts of whole YAML documents, each of about `size` characters or more,
+ * that parse one by one into exactly the documents the whole text parses into, in order (so that two threads can
+ * share the parse of one large file). A cut is made only just before a document start marker: a line that is `---`
+ * alone or followed by a space or tab. YAML ends whatever is open at such a line (a block scalar, a quoted scalar, a
+ * flow collection: the last two as an error, which the part before the cut then has). The first cut comes after a
+ * line of content (neither blank nor a comment), since a part of comments alone holds no document. A text with a
+ * directive (a line starting with `%`), which applies to the documents after it, is never cut.
+ */
+export function manifestParts(text: string, size = PART_CHARS): string[] {
+  if (text.length <= size || text.startsWith('%') || text.includes('\n%')) return [text];
+  const parts: string[] = [];
+  let start = 0;
+  let from = size;
+  while (from < text.length) {
+    const at = text.indexOf('\n---', from - 1);
+    if (at < 0) break;
+    const after = text.charCodeAt(at + 4);
+    const marker = Number.isNaN(after) || after === 0x0a || after === 0x0d || after === 0x20 || after === 0x09;
+    if (marker && (start > 0 || hasContent(text.slice(0, at)))) {
+      parts.push(text.slice(start, at + 1));
+      start = at + 1;
+      from = start + size;
+    } else {
+      from = at + 2;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** Whether a YAML text has a line that is neither blank nor a comment. */
+function hasContent(text: string): boolean {
+  return text.split('\n').some((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
 }
 
 function expandList(value: unknown, where: string): unknown[] {

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError } from '../../lib/cluster/_cancelled';
 import { readManifests } from '../../lib/cluster/manifests';
-import { guessApplyPath, readManifestsAhead, startReadAhead, takeReadAhead } from '../../lib/cluster/read-ahead';
-import { synthCpu } from './_fixtures';
+import { guessApplyPath, lastReadAheadShare, readManifestsAhead, startReadAhead, takeReadAhead } from '../../lib/cluster/read-ahead';
+import { synthCpu, synthCpuEdited } from './_fixtures';
 import { runApplyCli, scratchDir } from './_run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -47,6 +47,41 @@ describe('the read-ahead of apply: the manifests parsed in a worker thread while
     expect(replayed).toHaveLength(1);
     // AND it is taken once
     await expect(takeReadAhead(out)).resolves.toBeUndefined();
+  });
+
+  it('shares the parse of a large file with the main thread, which parses its last parts, and answers what readManifests answers', async () => {
+    // GIVEN 300 VMs: a cpu.yaml of about 3 MB, some 45 parts
+    const out = synthCpu(dir, 'shared', 'ahead-s', 300);
+    const expected = await readManifests(out);
+    // WHEN taken at once, while the worker has only begun
+    startReadAhead(['apply', out]);
+    const taken = await takeReadAhead(out);
+    // THEN the same objects, numbered as one file, and both threads parsed parts (the worker needs ~20 ms a part:
+    // the main thread comes in long before it is through, and after it has claimed the first one)
+    expect(taken).toEqual(expected);
+    const share = lastReadAheadShare()!;
+    expect(share.parts).toBeGreaterThan(30);
+    expect(share.byMain).toBeGreaterThan(0);
+    expect(share.byMain).toBeLessThan(share.parts);
+  });
+
+  it('leaves an error in any part of a large file, or an object defined twice across parts, to the ordinary read', async () => {
+    // GIVEN 300 VMs whose last document is no object, and 300 whose last VM has the name of the first
+    const broken = synthCpu(dir, 'broken', 'ahead-b', 300);
+    fs.appendFileSync(path.join(broken, 'cpu.yaml'), '---\n42\n');
+    const twice = synthCpuEdited(dir, 'twice', 'ahead-t', 300, (docs) => {
+      docs[docs.length - 1].metadata.name = docs[1].metadata.name;
+    });
+    for (const out of [broken, twice]) {
+      const message = await readManifests(out).then(() => '', (err: Error) => err.message);
+      expect(message).toMatch(/cpu\.yaml document (601|600): /);
+      // WHEN read ahead
+      startReadAhead(['apply', out]);
+      // THEN nothing is taken from it, and the ordinary read reports the error
+      await expect(takeReadAhead(out)).resolves.toBeUndefined();
+      startReadAhead(['apply', out]);
+      await expect(readManifestsAhead(out)).rejects.toThrow(message);
+    }
   });
 
   it('is not used for another path, nor with other walk limits: the ordinary read runs', async () => {
