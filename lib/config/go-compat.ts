@@ -51,7 +51,7 @@ export const ENV_ALLOWLIST: Readonly<Record<string, string>> = {
   VIRTWORK_PRELINK: 'virtwork-apply (compiled): 0 loads @kubernetes/client-node itself instead of the file npm run build linked',
   VIRTWORK_CRD_DIR: 'npm run import: the CRD directory (default ../shared/crds)',
   VIRTWORK_BENCH_TIME: 'npm run bench: the time budget of a benchmark',
-  VIRTWORK_APP: 'apps/launch.cjs (npx cdk8s synth): tsx or build, how to run the cdk8s app (default: the build when fresh)',
+  VIRTWORK_APP: 'apps/launch.cjs (npx cdk8s synth): tsx, build or bundle, how to run the cdk8s app (default: the linked app when the build is fresh)',
   VIRTWORK_PROMETHEUS_URL: 'virtwork-apply check-signals: the Prometheus (or Thanos querier) URL',
   VIRTWORK_PROMETHEUS_TOKEN: 'virtwork-apply check-signals: a bearer token',
   VIRTWORK_PROMETHEUS_TOKEN_FILE: 'virtwork-apply check-signals: a file holding the bearer token',

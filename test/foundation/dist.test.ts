@@ -26,12 +26,14 @@ function runApp(env: NodeJS.ProcessEnv = {}): Record<string, string> {
 describe('committed dist/', () => {
   let fresh: Record<string, string>;
   beforeAll(() => {
-    // WHEN the cdk8s app runs as cdk8s.yaml says (through the compiled build when it is fresh)
+    // WHEN the cdk8s app runs as cdk8s.yaml says (through the linked app when the build is fresh)
     fresh = runApp();
   });
 
-  it('is written the same by apps/main.ts through tsx as by the compiled build (apps/launch.cjs)', () => {
+  it('is written the same by apps/main.ts through tsx, by the compiled build and by the linked app (apps/launch.cjs)', () => {
     expect(runApp({ VIRTWORK_APP: 'tsx' })).toEqual(fresh);
+    expect(runApp({ VIRTWORK_APP: 'build' })).toEqual(fresh);
+    expect(runApp({ VIRTWORK_APP: 'bundle' })).toEqual(fresh);
   });
 
   it('is up to date with the code (run `npm run synth` and commit dist/ when this fails)', () => {
