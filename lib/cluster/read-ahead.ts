@@ -5,10 +5,9 @@ import { CancelledError } from './_cancelled';
 import { checkUnique, Manifest, parseManifestPart, ReadOptions, readManifests } from './manifests';
 
 // Reading the manifests of `virtwork-apply apply` ahead, in a worker thread, while the main thread still loads the
-// cluster modules (~0.25 s), and the second core is idle meanwhile. The
-// path is guessed from the raw arguments before the program is built; what was read is used only when `apply` then
-// reads exactly that path with the default walk, and a failure is never reported here: the ordinary read runs and
-// reports it.
+// cluster modules (~0.25 s), and the second core is idle meanwhile. The path is guessed from the raw arguments before
+// the program is built; what was read is used only when `apply` then reads exactly that path with the default walk,
+// and a failure is never reported here: the ordinary read runs and reports it.
 //
 // The parse is shared: the worker reads the files, cuts them into parts of whole documents (manifestParts), sends
 // the parts, then parses them from the first on; when `apply` asks for the manifests, the main thread parses them
