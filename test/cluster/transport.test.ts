@@ -148,11 +148,34 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
   });
 
   it('leaves no timer behind once a request is answered', async () => {
-    const cluster = connect({ kubeconfig: kubeconfig('timers', { token: 't' }), requestTimeoutMs: 60_000 });
+    // GIVEN a request time limit no other timer of the process uses, and every timer set with it recorded
+    const LIMIT = 61_237;
+    const cluster = connect({ kubeconfig: kubeconfig('timers', { token: 't' }), requestTimeoutMs: LIMIT });
     await cluster.objects.dryRunCreate(secret('warm'), 'virtwork');
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => cluster.objects.dryRunCreate(secret(`t-${i}`), 'virtwork')));
-    expect(timers()).toBe(before);
+    const set = new Set<unknown>();
+    const cleared = new Set<unknown>();
+    const realSet = global.setTimeout;
+    const realClear = global.clearTimeout;
+    const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number, ...args: unknown[]) => {
+      const timer = realSet(fn, ms, ...args);
+      if (ms === LIMIT) set.add(timer);
+      return timer;
+    }) as typeof setTimeout);
+    const clearSpy = jest.spyOn(global, 'clearTimeout').mockImplementation((timer) => {
+      if (set.has(timer)) cleared.add(timer);
+      realClear(timer);
+    });
+    try {
+      // WHEN 20 requests are answered
+      await Promise.all(Array.from({ length: 20 }, (_, i) => cluster.objects.dryRunCreate(secret(`t-${i}`), 'virtwork')));
+      // (each request's timer is cleared when the request closes, which may come a turn after its answer)
+      for (let turn = 0; turn < 100 && cleared.size < set.size; turn++) await new Promise((resolve) => setImmediate(resolve));
+      // THEN each of them set one time-limit timer, and each of those was cleared
+      expect(set.size).toBe(20);
+      expect([...set].filter((timer) => !cleared.has(timer)).length).toBe(0);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
 });
