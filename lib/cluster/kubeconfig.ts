@@ -132,7 +132,7 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     request.setBody(JSON.stringify(spec));
     const { status, text } = await this.sendPlain(request);
     let stored: k8s.KubernetesObject | undefined;
-    return { stored: () => (stored ??= JSON.parse(text) as k8s.KubernetesObject), created: status === 201 };
+    return { stored: () => (stored ??= storedObject(text, spec)), created: status === 201 };
   }
 
   /**
@@ -159,6 +159,19 @@ export class ObjectApi extends k8s.KubernetesObjectApi {
     if (wire?.continue) meta._continue = wire.continue;
     if (wire?.remainingItemCount !== undefined) meta.remainingItemCount = wire.remainingItemCount;
     return result;
+  }
+}
+
+/**
+ * The object a 2xx answer carries. An answer that is not JSON (a proxy's login page, say) is a VirtworkError naming
+ * the object and the start of the answer, not a SyntaxError.
+ */
+function storedObject(text: string, spec: k8s.KubernetesObject): k8s.KubernetesObject {
+  try {
+    return JSON.parse(text) as k8s.KubernetesObject;
+  } catch {
+    const where = spec.metadata?.namespace ? `${spec.metadata.namespace}/` : '';
+    throw new VirtworkError(`the API server answered the apply of ${spec.kind} ${where}${spec.metadata?.name} with a body that is not JSON: ${show(clip(text.trim(), 80))} (is a proxy or a login page in the way?)`);
   }
 }
 

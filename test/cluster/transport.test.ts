@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import type * as net from 'node:net';
 import * as path from 'node:path';
 import { describeError } from '../../lib/cluster/_errors';
+import { VirtworkError } from '../../lib/core/errors';
 import { connect } from '../../lib/cluster/kubeconfig';
 import { isUnanswered } from '../../lib/cluster/retry';
 import { selfSigned } from './_fault-proxy';
@@ -47,6 +48,8 @@ describe('the transport of virtwork-apply: credentials, pooled connections, time
           if ((JSON.parse(body) as { metadata: { name: string } }).metadata.name === 'slow') return; // never answered
           res.writeHead(201, { 'content-type': 'application/json' }).end('{}');
         });
+      } else if (req.method === 'PATCH' && req.url?.startsWith('/api/v1/namespaces/ns/secrets/html')) {
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to continue</body></html>\n');
       } else {
         res.writeHead(404).end();
       }
@@ -145,6 +148,16 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     const before = seen.length;
     await expect(cluster.objects.dryRunCreate(secret('after'), 'virtwork')).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen.length).toBe(before);
+  });
+
+  it('names the object and the start of the answer when a 2xx answer of an apply is not JSON', async () => {
+    // GIVEN a server (a proxy, say) that answers an apply with an HTML page and 200
+    const cluster = connect({ kubeconfig: kubeconfig('html', { token: 't' }) });
+    // WHEN the object it answered is read
+    const { stored } = await cluster.objects.serverSideApply(secret('html'), { fieldManager: 'virtwork' });
+    // THEN the error says which object, what came back and what may be wrong, in words
+    expect(stored).toThrow(VirtworkError);
+    expect(stored).toThrow('the API server answered the apply of Secret ns/html with a body that is not JSON: "<html><body>Sign in to continue</body></html>" (is a proxy or a login page in the way?)');
   });
 
   it('leaves no timer behind once a request is answered', async () => {
