@@ -68,9 +68,23 @@ try {
   process.stdout.write(`prelink-client-node: ${PACKAGE} is not installed: nothing linked (virtwork-apply loads the package when it is)\n`);
   process.exit(0);
 }
-const version = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')).version;
+// The version as lib/cluster/_client-node-prelink.ts looks it up at run time: the nearest package.json above the entry
+// point that names the package.
+let version;
+for (let dir = dirname(entry); version === undefined && dir !== dirname(dir); dir = dirname(dir)) {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    if (pkg.name === PACKAGE) version = pkg.version;
+  } catch {
+    // no package.json here: look further up
+  }
+}
 const names = usedExports(new Set(Object.keys(require(entry))));
 rmSync(dirname(OUT), { recursive: true, force: true });
+if (version === undefined) {
+  process.stdout.write(`prelink-client-node: no package.json naming ${PACKAGE} above ${entry}: nothing linked (virtwork-apply loads the package)\n`);
+  process.exit(0);
+}
 if (names.length === 0) process.exit(0);
 mkdirSync(dirname(OUT), { recursive: true });
 const { metafile } = await build({
