@@ -12,7 +12,7 @@ import { ImageFamily, PackageRequest, workloadPackages } from './packages';
 import { checkBuildHost } from './_preflight';
 
 /** Bumped whenever the builder's output changes for the same inputs (it is part of the cache key). */
-export const IMAGE_BUILDER_VERSION = 2;
+export const IMAGE_BUILDER_VERSION = 3;
 /** Defaults of `virtwork image build`. */
 export const IMAGE_DEFAULTS = {
   mirror: 'http://deb.debian.org/debian',

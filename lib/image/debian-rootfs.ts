@@ -87,13 +87,16 @@ export async function buildDebianRootfs(ctx: ExecContext, o: RootfsOptions): Pro
     o.progress(`apt-get install: ${o.basePackages.length} base packages`);
     await chroot('apt-get install (base)', ['apt-get', 'install', '-y', '--no-install-recommends', ...o.basePackages]);
     const before = enabledUnits(o.root);
+    const beforeSysv = sysvServices(o.root);
     o.progress(`apt-get install: ${o.packages.length} workload packages`);
     if (o.packages.length) await chroot('apt-get install (workloads)', ['apt-get', 'install', '-y', '--no-install-recommends', ...o.packages]);
-    disabled = enabledUnits(o.root).filter((u) => !before.includes(u));
-    if (disabled.length) {
-      o.progress(`disabling services the workload packages enabled: ${disabled.join(', ')}`);
-      await exec(ctx, 'systemctl disable', ['systemctl', `--root=${o.root}`, 'disable', ...disabled]);
-    }
+    const units = enabledUnits(o.root).filter((u) => !before.includes(u));
+    const sysv = sysvServices(o.root).filter((n) => !beforeSysv.includes(n));
+    disabled = [...units, ...sysv.map((n) => `${n}.service`)].sort();
+    if (disabled.length) o.progress(`disabling services the workload packages enabled: ${disabled.join(', ')}`);
+    if (units.length) await exec(ctx, 'systemctl disable', ['systemctl', `--root=${o.root}`, 'disable', ...units]);
+    // a SysV-only service (Debian's netperf) has no unit to disable: its start links in /etc/rc[2-5].d become stop links
+    for (const name of sysv) await chroot(`update-rc.d ${name} disable`, ['update-rc.d', name, 'disable']);
     // no `apt-get clean`: /var/cache/apt/archives is the bind-mounted .deb cache, which it would empty (the next build
     // downloads everything again); the image's own /var/cache/apt is emptied by configure() once it is unmounted
   } finally {
@@ -116,6 +119,24 @@ function enabledUnits(root: string): string[] {
     for (const u of readdirSync(join(dir, d))) units.add(u);
   }
   return [...units].sort();
+}
+
+/**
+ * SysV services started in runlevels 2–5 (an `/etc/rc[2-5].d/S<nn><name>` link) that have no native unit of the same
+ * name, sorted: at boot systemd's SysV generator makes each a `<name>.service` and starts it.
+ */
+export function sysvServices(root: string): string[] {
+  const names = new Set<string>();
+  for (const level of [2, 3, 4, 5]) {
+    const dir = join(root, `etc/rc${level}.d`);
+    if (!existsSync(dir)) continue;
+    for (const link of readdirSync(dir)) {
+      const m = /^S\d\d(.+)$/.exec(link);
+      if (m) names.add(m[1]);
+    }
+  }
+  const native = (name: string) => ['usr/lib/systemd/system', 'lib/systemd/system', 'etc/systemd/system'].some((d) => existsSync(join(root, d, `${name}.service`)));
+  return [...names].filter((n) => !native(n)).sort();
 }
 
 async function mountApi(ctx: ExecContext, root: string, debCache: string): Promise<string[]> {

@@ -35,6 +35,10 @@ describe('the golden image build (the archive and manifest beside the qcow2 the 
     for (const p of ['linux-image-cloud-amd64', 'cloud-init', 'qemu-guest-agent']) expect(installed.get(p)).toMatch(/\d/);
   });
 
+  it('the manifest records the services the workload packages enabled, the SysV-only netperf among them, as disabled again', () => {
+    expect(manifest.disabledUnits).toContain('netperf.service');
+  });
+
   it('qemu-img: the qcow2 is a qcow2 of the recorded size with an MBR partition table and GRUB in it', () => {
     const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', tierEnv().image], { encoding: 'utf8' }));
     expect(info.format).toBe('qcow2');

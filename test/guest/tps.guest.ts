@@ -20,6 +20,12 @@ describe('real guests: tps pair (netperf TCP_RR + HTTP) over a socket network (D
     expect([p.server.boots[0].cloudInitStatus, p.client.boots[0].cloudInitStatus]).toEqual(['done', 'done']);
   });
 
+  it('netperf\'s own SysV service did not start at boot (the image disabled it): netserver runs only under the workload\'s unit', async () => {
+    // systemd makes netperf.service from /etc/init.d/netperf and starts it at boot only when the image left the
+    // script's start links in /etc/rc[2-5].d
+    expect(await p.server.sh('journalctl -b --no-pager -o cat -u netperf.service || true')).not.toMatch(/Start(ing|ed)/);
+  });
+
   it('the server (netserver and HTTP listening) and the client (a round done) pass their readinessProbes', async () => {
     await waitPairReady(p, { server, client }, 'virtwork-tps*', 10 * 60_000);
   });
