@@ -170,7 +170,7 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     const realSet = global.setTimeout;
     const realClear = global.clearTimeout;
     const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number, ...args: unknown[]) => {
-      const timer = realSet(fn, ms, ...args);
+      const timer = Reflect.apply(realSet, global, [fn, ms, ...args]) as NodeJS.Timeout;
       if (ms === LIMIT) set.add(timer);
       return timer;
     }) as typeof setTimeout);
