@@ -3,14 +3,16 @@
 // RSS is its own and no JIT or cache is shared between measurements.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = join(ROOT, 'scripts', 'bench-synth-child.ts');
 const FLOOR = join(ROOT, 'scripts', 'bench-synth-floor.mjs');
 const TSX = import.meta.resolve('tsx');
+const { buildState, bundleFresh } = createRequire(import.meta.url)('../apps/launch.cjs');
 
 /** Targets (issue 19): synthesis within 1.3× the floor (wall and CPU), < 600 MB at 10,000 VMs, cold synth ≤ 1.5 s. */
 export const SYNTH_TARGETS = { ratio: 1.3, peakRssMb: 600, peakRssAtVms: 10000, coldSeconds: 1.5 };
@@ -89,6 +91,9 @@ const COLD_COMMANDS = {
  * `npm run build`); it is skipped when the build is missing.
  */
 export function benchColdSynth(runs, workdir, log) {
+  const app = appLaunch();
+  log(`  the cdk8s app runs as the ${app.app}${app.stale ? ` (${app.stale})` : ''}`);
+  if (app.stale) log(`  warning: ${app.stale}: this measures an edited checkout, not a fresh clone, and virtwork synth runs build/ as it was; run \`npm run build\` first`);
   const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const names = Object.keys(COLD_COMMANDS).filter((n) => n !== 'virtwork' || existsSync(join(ROOT, 'build', 'bin', 'virtwork.js')));
   const samples = Object.fromEntries(names.map((n) => [n, []]));
@@ -123,7 +128,19 @@ export function benchColdSynth(runs, workdir, log) {
       samples: list,
     };
   };
-  return Object.fromEntries(names.map((n) => [n, summary(samples[n])]));
+  return { ...Object.fromEntries(names.map((n) => [n, summary(samples[n])])), app };
+}
+
+/**
+ * How `npx cdk8s synth` runs the app here, decided as apps/launch.cjs decides it: `linked app`, `compiled app`, or
+ * `tsx app` with `stale` saying which source is newer than build/ (or that VIRTWORK_APP forces it).
+ */
+export function appLaunch(root = ROOT, env = process.env) {
+  const mode = env.VIRTWORK_APP;
+  if (mode === 'tsx') return { app: 'tsx app', stale: 'VIRTWORK_APP=tsx' };
+  const { stale, newest } = buildState(root);
+  if (stale !== undefined) return { app: 'tsx app', stale: `${relative(root, stale)} is newer than its compiled file in build/` };
+  return { app: mode !== 'build' && bundleFresh(root, newest) ? 'linked app' : 'compiled app' };
 }
 
 /** Table rows (metric, measured, floor, ratio, target, ok, load) for the synthesis results. */
@@ -162,7 +179,7 @@ export function synthRows(fleets, cold) {
       ok: x.wallMs <= SYNTH_TARGETS.coldSeconds * 1000,
       load: x.load,
     });
-    if (cold.cdk8s) rows.push(coldRow('cold npx cdk8s synth, wall (cpu)', cold.cdk8s, cli));
+    if (cold.cdk8s) rows.push(coldRow(`cold npx cdk8s synth${cold.app ? `, ${cold.app.app}` : ''}, wall (cpu)`, cold.cdk8s, cli));
     if (cold.virtwork) rows.push(coldRow('cold virtwork synth, wall (cpu)', cold.virtwork));
   }
   return rows;
