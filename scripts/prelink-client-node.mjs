@@ -68,17 +68,9 @@ try {
   process.stdout.write(`prelink-client-node: ${PACKAGE} is not installed: nothing linked (virtwork-apply loads the package when it is)\n`);
   process.exit(0);
 }
-// The version as lib/cluster/_client-node-prelink.ts looks it up at run time: the nearest package.json above the entry
-// point that names the package.
-let version;
-for (let dir = dirname(entry); version === undefined && dir !== dirname(dir); dir = dirname(dir)) {
-  try {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    if (pkg.name === PACKAGE) version = pkg.version;
-  } catch {
-    // no package.json here: look further up
-  }
-}
+// the version as the runtime looks it up (the compiled lib/cluster/_client-node-prelink.ts: tsc has just run)
+const { installedVersion } = require(join(ROOT, 'build', 'lib', 'cluster', '_client-node-prelink.js'));
+const version = installedVersion(entry, PACKAGE);
 const names = usedExports(new Set(Object.keys(require(entry))));
 rmSync(dirname(OUT), { recursive: true, force: true });
 if (version === undefined) {

@@ -56,8 +56,11 @@ export function usePrelinkedClientNode(vendorDir: string = path.join(__dirname, 
   return 'used';
 }
 
-/** The version in the package.json of the package `name` whose entry point is `entry`; undefined when not found. */
-function installedVersion(entry: string, name: string): string | undefined {
+/**
+ * The version in the package.json of the package `name` whose entry point is `entry`; undefined when not found.
+ * scripts/prelink-client-node.mjs records the version it links with this same function (from the compiled build/).
+ */
+export function installedVersion(entry: string, name: string): string | undefined {
   for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
