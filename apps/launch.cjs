@@ -108,18 +108,31 @@ function runBundle(file, { writeCache = false } = {}) {
   return cache;
 }
 
+/**
+ * How the app runs from `root` with `VIRTWORK_APP` = `mode`: `bundle` (the linked app), `build` (the compiled app),
+ * `tsx` (apps/main.ts; `stale` says why: the first source newer than its compiled file, or the variable) or `refused`
+ * (the variable asks for a build that is stale or a linked file that is missing; `why` says which).
+ */
+function chooseApp(root, mode) {
+  const { stale, newest } = mode === 'tsx' ? { stale: 'VIRTWORK_APP=tsx', newest: 0 } : buildState(root);
+  if (stale === undefined && mode !== 'build' && bundleFresh(root, newest)) return { run: 'bundle' };
+  if (stale === undefined && mode !== 'bundle') return { run: 'build' };
+  if (mode === 'build' || mode === 'bundle') {
+    const why = stale !== undefined ? `the build is stale (${relative(root, stale)}): run \`npm run build\`` : `${BUNDLE} is missing or older than the build: run \`npm run build\``;
+    return { run: 'refused', why: `VIRTWORK_APP=${mode}, but ${why}` };
+  }
+  return { run: 'tsx', stale };
+}
+
 function launch() {
   const root = join(__dirname, '..');
-  const mode = process.env.VIRTWORK_APP;
-  const { stale, newest } = mode === 'tsx' ? { stale: 'VIRTWORK_APP=tsx', newest: 0 } : buildState(root);
-  const bundled = stale === undefined && mode !== 'build' && bundleFresh(root, newest);
-  if (bundled) {
+  const choice = chooseApp(root, process.env.VIRTWORK_APP);
+  if (choice.run === 'bundle') {
     runBundle(join(root, BUNDLE));
-  } else if (stale === undefined && mode !== 'bundle') {
+  } else if (choice.run === 'build') {
     require(join(root, 'build', 'apps', 'main.js'));
-  } else if (mode === 'build' || mode === 'bundle') {
-    const why = stale !== undefined ? `the build is stale (${relative(root, stale)}): run \`npm run build\`` : `${BUNDLE} is missing or older than the build: run \`npm run build\``;
-    process.stderr.write(`virtwork: VIRTWORK_APP=${mode}, but ${why}\n`);
+  } else if (choice.run === 'refused') {
+    process.stderr.write(`virtwork: ${choice.why}\n`);
     process.exitCode = 1;
   } else {
     require('tsx/cjs/api').require('./main.ts', __filename);
@@ -127,4 +140,4 @@ function launch() {
 }
 
 if (require.main === module) launch();
-module.exports = { staleSource, buildState, bundleFresh, runBundle, cachePaths, BUNDLE };
+module.exports = { staleSource, buildState, bundleFresh, chooseApp, runBundle, cachePaths, BUNDLE };

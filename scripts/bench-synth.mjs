@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = join(ROOT, 'scripts', 'bench-synth-child.ts');
 const FLOOR = join(ROOT, 'scripts', 'bench-synth-floor.mjs');
 const TSX = import.meta.resolve('tsx');
-const { buildState, bundleFresh } = createRequire(import.meta.url)('../apps/launch.cjs');
+const { chooseApp } = createRequire(import.meta.url)('../apps/launch.cjs');
 
 /** Targets (issue 19): synthesis within 1.3× the floor (wall and CPU), < 600 MB at 10,000 VMs, cold synth ≤ 1.5 s. */
 export const SYNTH_TARGETS = { ratio: 1.3, peakRssMb: 600, peakRssAtVms: 10000, coldSeconds: 1.5 };
@@ -132,15 +132,15 @@ export function benchColdSynth(runs, workdir, log) {
 }
 
 /**
- * How `npx cdk8s synth` runs the app here, decided as apps/launch.cjs decides it: `linked app`, `compiled app`, or
- * `tsx app` with `stale` saying which source is newer than build/ (or that VIRTWORK_APP forces it).
+ * How `npx cdk8s synth` runs the app here (apps/launch.cjs's own choice): `linked app`, `compiled app`, or `tsx app`
+ * with `stale` saying which source is newer than build/ (or that VIRTWORK_APP forces it, or refuses).
  */
 export function appLaunch(root = ROOT, env = process.env) {
-  const mode = env.VIRTWORK_APP;
-  if (mode === 'tsx') return { app: 'tsx app', stale: 'VIRTWORK_APP=tsx' };
-  const { stale, newest } = buildState(root);
-  if (stale !== undefined) return { app: 'tsx app', stale: `${relative(root, stale)} is newer than its compiled file in build/` };
-  return { app: mode !== 'build' && bundleFresh(root, newest) ? 'linked app' : 'compiled app' };
+  const choice = chooseApp(root, env.VIRTWORK_APP);
+  if (choice.run === 'bundle') return { app: 'linked app' };
+  if (choice.run === 'build') return { app: 'compiled app' };
+  if (choice.run === 'refused') return { app: 'refused app', stale: choice.why };
+  return { app: 'tsx app', stale: choice.stale === 'VIRTWORK_APP=tsx' ? choice.stale : `${relative(root, choice.stale)} is newer than its compiled file in build/` };
 }
 
 /** Table rows (metric, measured, floor, ratio, target, ok, load) for the synthesis results. */
