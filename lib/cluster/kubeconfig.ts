@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { VirtworkError, show } from '../core/errors';
 import { didYouMean } from '../core/_suggest';
 import { PooledKubeConfig } from './_pooled-kubeconfig';
+import { describeObject } from './manifests';
 import { clip } from './manifest-walk';
 
 /** Where to find the cluster, and how to talk to it. */
@@ -170,8 +171,7 @@ function storedObject(text: string, spec: k8s.KubernetesObject): k8s.KubernetesO
   try {
     return JSON.parse(text) as k8s.KubernetesObject;
   } catch {
-    const where = spec.metadata?.namespace ? `${spec.metadata.namespace}/` : '';
-    throw new VirtworkError(`the API server answered the apply of ${spec.kind} ${where}${spec.metadata?.name} with a body that is not JSON: ${show(clip(text.trim(), 80))} (is a proxy or a login page in the way?)`);
+    throw new VirtworkError(`the API server answered the apply of ${describeObject(spec)} with a body that is not JSON: ${show(clip(text.trim(), 80))} (is a proxy or a login page in the way?)`);
   }
 }
 
